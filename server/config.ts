@@ -1,0 +1,235 @@
+// All configuration, read once from the environment, validated, typed. Every problem is reported together.
+// A disabled feature is null, never an empty string. Secrets are masked whenever the configuration is printed.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+export type AccountProviderKey = 'personal' | 'work';
+
+export interface OidcProviderConfig {
+  key: AccountProviderKey;
+  displayName: string;
+  description: string;
+  /** The issuer whose discovery document (`/.well-known/openid-configuration`) gives the endpoints. */
+  issuer: string;
+  /**
+   * Multi-tenant work-account endpoints put the tenant in `iss`; when set, an ID token's `iss` must match this
+   * pattern instead of equalling `issuer`. Identities are keyed by the token's own `iss`.
+   */
+  issuerPattern: RegExp | null;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string | null;
+  password: string | null;
+}
+
+export interface Config {
+  mode: 'demo' | 'production';
+  host: string;
+  port: number;
+  /** The origin people use, without a trailing slash; links in e-mails and OIDC redirect URIs are built from it. */
+  publicUrl: string;
+  databaseUrl: string;
+  trustProxy: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  session: {
+    secret: string;
+    cookieName: string;
+    secureCookie: boolean;
+    idleTimeoutMinutes: number;
+    absoluteTimeoutHours: number;
+    keepSignedInDays: number;
+  };
+  /** In demo mode, the built-in provider's two issuers under /dev/idp (see DEMO_CLIENTS). */
+  oidcProviders: OidcProviderConfig[];
+  /** null in demo mode: the in-process mail catcher is used. */
+  smtp: SmtpConfig | null;
+  mailFrom: string;
+  invitationTtlHours: number;
+  corsOrigins: string[];
+  rateLimits: { linkRequestsPerAddressPerHour: number; linkRequestsPerClientPerHour: number };
+  vendor: { name: string; supportEmail: string };
+  /** Where the help site lives; typed errors link to pages below it. */
+  helpUrl: string;
+  graphql: { maxDepth: number; maxAliases: number; maxTokens: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Portico cannot start; the configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
+const int = (fallback: number, min: number, max: number) => z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+const bool = (fallback: boolean) =>
+  z.preprocess(blankToUndefined, z.enum(['true', 'false', '1', '0', 'yes', 'no']).default(fallback ? 'true' : 'false')).transform((v) => ['true', '1', 'yes'].includes(v));
+
+const envSchema = z.object({
+  NODE_ENV: optionalString,
+  HOST: optionalString,
+  PORT: int(3000, 0, 65535),
+  PUBLIC_URL: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  DATABASE_URL: optionalString,
+  TRUST_PROXY: bool(false),
+  LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
+  SESSION_SECRET: optionalString,
+  SESSION_IDLE_MINUTES: int(120, 5, 24 * 60),
+  SESSION_ABSOLUTE_HOURS: int(12, 1, 24 * 7),
+  KEEP_SIGNED_IN_DAYS: int(30, 1, 30),
+  OIDC_PERSONAL_ISSUER: optionalString,
+  OIDC_PERSONAL_CLIENT_ID: optionalString,
+  OIDC_PERSONAL_CLIENT_SECRET: optionalString,
+  OIDC_WORK_ISSUER: optionalString,
+  OIDC_WORK_ISSUER_PATTERN: optionalString,
+  OIDC_WORK_CLIENT_ID: optionalString,
+  OIDC_WORK_CLIENT_SECRET: optionalString,
+  SMTP_HOST: optionalString,
+  SMTP_PORT: int(587, 1, 65535),
+  SMTP_SECURE: bool(false),
+  SMTP_USER: optionalString,
+  SMTP_PASSWORD: optionalString,
+  MAIL_FROM: optionalString,
+  INVITATION_TTL_HOURS: int(7 * 24, 1, 90 * 24),
+  CORS_ORIGINS: optionalString,
+  LINK_REQUESTS_PER_ADDRESS_PER_HOUR: int(5, 1, 1000),
+  LINK_REQUESTS_PER_CLIENT_PER_HOUR: int(30, 1, 100000),
+  VENDOR_NAME: optionalString,
+  SUPPORT_EMAIL: optionalString,
+  HELP_URL: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  GRAPHQL_MAX_DEPTH: int(12, 3, 50),
+  GRAPHQL_MAX_ALIASES: int(20, 1, 500),
+  GRAPHQL_MAX_TOKENS: int(2000, 100, 100000),
+});
+
+const PROVIDER_TEXT: Record<AccountProviderKey, { displayName: string; description: string }> = {
+  personal: {
+    displayName: 'Personal account',
+    description: 'The account you use for your own e-mail, calendar or cloud storage.',
+  },
+  work: {
+    displayName: 'Work or school account',
+    description: 'The account your employer or school gave you.',
+  },
+};
+
+/** The clients Portico is registered as at the demo provider's two issuers (demo mode only). */
+export const DEMO_CLIENTS: Record<AccountProviderKey, { clientId: string; clientSecret: string }> = {
+  personal: { clientId: 'portico-personal', clientSecret: 'demo-personal-secret-0123456789abcdef' },
+  work: { clientId: 'portico-work', clientSecret: 'demo-work-secret-0123456789abcdef' },
+};
+
+/** A stable secret for demo mode only, so demo sessions survive a restart; production must set its own. */
+const DEMO_SESSION_SECRET = 'portico-demo-session-secret-not-for-production';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const problems: string[] = [];
+
+  const port = e.PORT;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const secureCookie = publicUrl.startsWith('https://');
+
+  let oidcProviders: OidcProviderConfig[] = (['personal', 'work'] as const).map((key) => ({
+    key,
+    ...PROVIDER_TEXT[key],
+    issuer: `${publicUrl}/dev/idp/${key}`,
+    issuerPattern: null,
+    clientId: DEMO_CLIENTS[key].clientId,
+    clientSecret: DEMO_CLIENTS[key].clientSecret,
+  }));
+  let smtp: SmtpConfig | null = null;
+
+  if (production) {
+    oidcProviders = [];
+    for (const key of ['personal', 'work'] as const) {
+      const prefix = `OIDC_${key.toUpperCase()}`;
+      const issuer = e[`${prefix}_ISSUER` as 'OIDC_PERSONAL_ISSUER'];
+      const clientId = e[`${prefix}_CLIENT_ID` as 'OIDC_PERSONAL_CLIENT_ID'];
+      const clientSecret = e[`${prefix}_CLIENT_SECRET` as 'OIDC_PERSONAL_CLIENT_SECRET'];
+      if (!issuer && !clientId && !clientSecret) continue;
+      if (!issuer || !/^https:\/\//.test(issuer)) problems.push(`${prefix}_ISSUER must be an https:// issuer URL`);
+      if (!clientId) problems.push(`${prefix}_CLIENT_ID is required when ${prefix}_ISSUER is set`);
+      if (!clientSecret) problems.push(`${prefix}_CLIENT_SECRET is required when ${prefix}_ISSUER is set`);
+      let issuerPattern: RegExp | null = null;
+      const pattern = key === 'work' ? e.OIDC_WORK_ISSUER_PATTERN : undefined;
+      if (pattern) {
+        try {
+          issuerPattern = new RegExp(`^(?:${pattern})$`);
+        } catch {
+          problems.push('OIDC_WORK_ISSUER_PATTERN is not a valid regular expression');
+        }
+      }
+      if (issuer && clientId && clientSecret) {
+        oidcProviders.push({ key, ...PROVIDER_TEXT[key], issuer: issuer.replace(/\/+$/, ''), issuerPattern, clientId, clientSecret });
+      }
+    }
+    if (oidcProviders.length === 0 && !problems.some((p) => p.startsWith('OIDC_'))) {
+      problems.push('at least one OpenID Connect provider is required: set OIDC_PERSONAL_* and/or OIDC_WORK_* (issuer, client id, client secret)');
+    }
+    if (!e.SMTP_HOST) problems.push('SMTP_HOST is required in production (mail is how people get their links)');
+    else smtp = { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE, user: e.SMTP_USER ?? null, password: e.SMTP_PASSWORD ?? null };
+    if (!e.MAIL_FROM) problems.push('MAIL_FROM is required in production');
+    if (!e.SESSION_SECRET || e.SESSION_SECRET.length < 32 || new Set(e.SESSION_SECRET).size < 10) {
+      problems.push('SESSION_SECRET must be at least 32 random characters');
+    }
+    if (!e.DATABASE_URL) problems.push('DATABASE_URL is required in production');
+    if (!e.PUBLIC_URL) problems.push('PUBLIC_URL is required in production');
+    else if (!secureCookie) problems.push('PUBLIC_URL must be https:// in production');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    mode: production ? 'production' : 'demo',
+    host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    port,
+    publicUrl,
+    databaseUrl: e.DATABASE_URL ?? 'file:./data/portico.db',
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    session: {
+      secret: e.SESSION_SECRET ?? (production ? randomBytes(32).toString('hex') : DEMO_SESSION_SECRET),
+      cookieName: secureCookie ? '__Host-portico.sid' : 'portico.sid',
+      secureCookie,
+      idleTimeoutMinutes: e.SESSION_IDLE_MINUTES,
+      absoluteTimeoutHours: e.SESSION_ABSOLUTE_HOURS,
+      keepSignedInDays: e.KEEP_SIGNED_IN_DAYS,
+    },
+    oidcProviders,
+    smtp,
+    mailFrom: e.MAIL_FROM ?? `Portico <no-reply@${new URL(publicUrl).hostname}>`,
+    invitationTtlHours: e.INVITATION_TTL_HOURS,
+    corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+    rateLimits: {
+      linkRequestsPerAddressPerHour: e.LINK_REQUESTS_PER_ADDRESS_PER_HOUR,
+      linkRequestsPerClientPerHour: e.LINK_REQUESTS_PER_CLIENT_PER_HOUR,
+    },
+    vendor: { name: e.VENDOR_NAME ?? 'Northwind Software', supportEmail: e.SUPPORT_EMAIL ?? 'support@northwind.example' },
+    helpUrl: (e.HELP_URL ?? publicUrl).replace(/\/+$/, ''),
+    graphql: { maxDepth: e.GRAPHQL_MAX_DEPTH, maxAliases: e.GRAPHQL_MAX_ALIASES, maxTokens: e.GRAPHQL_MAX_TOKENS },
+  };
+}
+
+/** The configuration as it is safe to print: secrets masked, everything else as read. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const mask = (value: string | null) => (value ? '********' : null);
+  return {
+    ...config,
+    databaseUrl: config.databaseUrl.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:********@'),
+    session: { ...config.session, secret: '********' },
+    oidcProviders: config.oidcProviders.map((p) => ({ ...p, issuerPattern: p.issuerPattern?.source ?? null, clientSecret: mask(p.clientSecret) })),
+    smtp: config.smtp ? { ...config.smtp, password: mask(config.smtp.password) } : 'demo mail catcher',
+  };
+}

@@ -1,0 +1,57 @@
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../server/db/migrate.js';
+import { diffToModels } from '../../server/db/schema-engine.js';
+import { createPostgresDatabase, createSqliteDatabase, postgresAvailable, type TestDatabase } from '../helpers/db.js';
+
+const inSync = (sql: string) => sql === '' || sql === '-- This is an empty migration.';
+const cleanup: TestDatabase[] = [];
+afterAll(async () => {
+  for (const d of cleanup) await d.drop();
+});
+
+describe('migrations on SQLite', () => {
+  it('produce exactly the schema the Prisma models describe', async () => {
+    const database = await createSqliteDatabase();
+    cleanup.push(database);
+    const diff = await diffToModels('sqlite', new PrismaBetterSqlite3({ url: database.url.replace(/^file:/, '') }), 'database');
+    expect(inSync(diff), `the models and migrations differ; write a migration with npm run migration:create:\n${diff}`).toBe(true);
+  });
+
+  it('would notice a missing index (the comparison can fail)', async () => {
+    const database = await createSqliteDatabase();
+    cleanup.push(database);
+    const file = database.url.replace(/^file:/, '');
+    const raw = new Database(file);
+    raw.exec('DROP INDEX "Profile_email_idx"');
+    raw.close();
+    expect(await diffToModels('sqlite', new PrismaBetterSqlite3({ url: file }), 'database')).toContain('Profile_email_idx');
+  });
+
+  it('are applied once and then report nothing to do', async () => {
+    const database = await createSqliteDatabase();
+    cleanup.push(database);
+    expect(await migrate(database.url)).toEqual([]);
+  });
+});
+
+const pgUp = await postgresAvailable();
+describe.skipIf(!pgUp)('migrations on PostgreSQL (skipped: no PostgreSQL on 127.0.0.1:5432)', () => {
+  it('produce exactly the schema the Prisma models describe, in a fresh database', async () => {
+    const database = await createPostgresDatabase({ migrated: false });
+    cleanup.push(database);
+    const applied = await migrate(database.url);
+    expect(applied.length).toBeGreaterThan(0);
+    const diff = await diffToModels('postgresql', new PrismaPg({ connectionString: database.url }), 'database');
+    expect(inSync(diff), `the models and migrations differ:\n${diff}`).toBe(true);
+  });
+
+  it('two instances migrating at once apply each migration once', async () => {
+    const database = await createPostgresDatabase({ migrated: false });
+    cleanup.push(database);
+    const [a, b] = await Promise.all([migrate(database.url), migrate(database.url)]);
+    expect([...a, ...b].sort()).toEqual(a.length ? a : b);
+  });
+});
