@@ -57,6 +57,9 @@ export interface Config {
   /** Where the help site lives; typed errors link to pages below it. */
   helpUrl: string;
   graphql: { maxDepth: number; maxAliases: number; maxTokens: number };
+  outbox: { pollMs: number; retryBaseMs: number; maxAttempts: number };
+  /** requestAssociationEmails answers after at least this long, found or not, so timing tells nothing (R8). */
+  linkRequestMinMs: number;
 }
 
 export class ConfigError extends Error {
@@ -107,6 +110,10 @@ const envSchema = z.object({
   GRAPHQL_MAX_DEPTH: int(12, 3, 50),
   GRAPHQL_MAX_ALIASES: int(20, 1, 500),
   GRAPHQL_MAX_TOKENS: int(2000, 100, 100000),
+  OUTBOX_POLL_MS: int(1000, 20, 60000),
+  OUTBOX_RETRY_BASE_MS: int(2000, 10, 3600000),
+  OUTBOX_MAX_ATTEMPTS: int(8, 1, 50),
+  LINK_REQUEST_MIN_MS: int(400, 0, 10000),
 });
 
 const PROVIDER_TEXT: Record<AccountProviderKey, { displayName: string; description: string }> = {
@@ -219,6 +226,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     vendor: { name: e.VENDOR_NAME ?? 'Northwind Software', supportEmail: e.SUPPORT_EMAIL ?? 'support@northwind.example' },
     helpUrl: (e.HELP_URL ?? publicUrl).replace(/\/+$/, ''),
     graphql: { maxDepth: e.GRAPHQL_MAX_DEPTH, maxAliases: e.GRAPHQL_MAX_ALIASES, maxTokens: e.GRAPHQL_MAX_TOKENS },
+    outbox: { pollMs: e.OUTBOX_POLL_MS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
+    linkRequestMinMs: e.LINK_REQUEST_MIN_MS,
   };
 }
 

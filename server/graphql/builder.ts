@@ -1,0 +1,79 @@
+// Configures the schema builder and nothing else: plugins, scalars, the shared Error interface.
+import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { DateTimeResolver } from 'graphql-scalars';
+import { GraphQLError, Kind } from 'graphql';
+import { getDatamodel, type default as PrismaTypes } from '../generated/pothos-types.js';
+import { DomainError, ForbiddenError, helpPathFor, UnauthenticatedError } from '../errors.js';
+import type { Context } from './context.js';
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: { signedIn: boolean; support: boolean };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    Date: { Input: string; Output: string };
+  };
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+}>({
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  scopeAuth: {
+    authScopes: async (ctx) => ({
+      signedIn: ctx.session !== null,
+      support: async () => (await ctx.actor())?.role === 'SUPPORT',
+    }),
+    unauthorizedError: (_parent, ctx) => (ctx.session ? new ForbiddenError() : new UnauthenticatedError()),
+  },
+  prisma: {
+    client: (ctx) => ctx.db,
+    dmmf: getDatamodel(),
+    filterConnectionTotalCount: true,
+    onUnusedQuery: null,
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    edgesFieldOptions: { nullable: false },
+    // Those would load any object by id without the access rules; modules/node/schema.ts defines node(id) instead.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+  },
+  errors: { defaultTypes: [] },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver);
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+function parseIsoDate(value: unknown): string {
+  if (typeof value !== 'string' || !ISO_DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+    throw new GraphQLError('A Date is a calendar day written YYYY-MM-DD, e.g. 2026-12-31.');
+  }
+  return value;
+}
+builder.scalarType('Date', {
+  description: 'A calendar day, written YYYY-MM-DD.',
+  serialize: (value) => value,
+  parseValue: parseIsoDate,
+  parseLiteral: (ast) => parseIsoDate(ast.kind === Kind.STRING ? ast.value : null),
+});
+
+builder.queryType({});
+builder.mutationType({});
+
+/** Every expected failure implements this: a stable code to switch on, a message for people, a help page. */
+export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
+  description: 'An expected failure. `code` is stable; `message` tells the person what to do next; `helpUrl` explains more.',
+  // Each DomainError class shares its name with its GraphQL type (server/graphql/error-types.ts).
+  resolveType: (error) => error.constructor.name,
+  fields: (t) => ({
+    code: t.exposeString('code'),
+    message: t.exposeString('message'),
+    helpUrl: t.string({ nullable: true, resolve: (error, _args, ctx) => `${ctx.config.helpUrl}${helpPathFor(error.code)}` }),
+  }),
+});
+

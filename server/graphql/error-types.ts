@@ -1,0 +1,91 @@
+// The GraphQL types of the expected failures (server/errors.ts). Mutations list the ones they can return.
+import * as E from '../errors.js';
+import { builder, ErrorInterface } from './builder.js';
+
+const base = { interfaces: [ErrorInterface] };
+
+export const InvitationNotFoundError = builder.objectType(E.InvitationNotFoundError, {
+  ...base,
+  name: 'InvitationNotFoundError',
+  description: 'No link has this token: it was mistyped, cut short by the mail program, or never existed.',
+  fields: () => ({}),
+});
+export const InvitationExpiredError = builder.objectType(E.InvitationExpiredError, {
+  ...base,
+  name: 'InvitationExpiredError',
+  description: 'The link was valid but its time ran out.',
+  fields: (t) => ({ expiredAt: t.expose('expiredAt', { type: 'DateTime' }) }),
+});
+export const InvitationUsedError = builder.objectType(E.InvitationUsedError, {
+  ...base,
+  name: 'InvitationUsedError',
+  description: 'The link was already used; links work once.',
+  fields: (t) => ({ usedAt: t.expose('usedAt', { type: 'DateTime' }) }),
+});
+export const InvitationReplacedError = builder.objectType(E.InvitationReplacedError, {
+  ...base,
+  name: 'InvitationReplacedError',
+  description: 'A newer link was sent for the same profile.',
+  fields: () => ({}),
+});
+export const InvitationRevokedError = builder.objectType(E.InvitationRevokedError, {
+  ...base,
+  name: 'InvitationRevokedError',
+  description: 'An administrator cancelled the link.',
+  fields: () => ({}),
+});
+export const ProfileRemovedError = builder.objectType(E.ProfileRemovedError, {
+  ...base,
+  name: 'ProfileRemovedError',
+  description: 'The profile was removed from its organization.',
+  fields: () => ({}),
+});
+export const ServicePlanInactiveError = builder.objectType(E.ServicePlanInactiveError, {
+  ...base,
+  name: 'ServicePlanInactiveError',
+  description: "The profile's customer organization has no service plan active today (R1).",
+  fields: (t) => ({
+    organizationName: t.exposeString('organizationName'),
+    planEndedOn: t.expose('planEndedOn', { type: 'Date', nullable: true, description: 'The last day of the most recent plan, if there was one.' }),
+  }),
+});
+export const LastAdministratorError = builder.objectType(E.LastAdministratorError, {
+  ...base,
+  name: 'LastAdministratorError',
+  description: 'The change would leave the organization with active people but no active administrator (R3).',
+  fields: (t) => ({ organizationName: t.exposeString('organizationName') }),
+});
+export const DuplicateEmailError = builder.objectType(E.DuplicateEmailError, {
+  ...base,
+  name: 'DuplicateEmailError',
+  description: 'The organization already has an active profile with this e-mail (R4).',
+  fields: (t) => ({ email: t.exposeString('email') }),
+});
+export const InvalidInputError = builder.objectType(E.InvalidInputError, {
+  ...base,
+  name: 'InvalidInputError',
+  description: 'An argument is not acceptable; `field` names it.',
+  fields: (t) => ({ field: t.exposeString('field') }),
+});
+export const RateLimitedError = builder.objectType(E.RateLimitedError, {
+  ...base,
+  name: 'RateLimitedError',
+  description: 'Too many requests; try again after the given time.',
+  fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds') }),
+});
+export const NotYourProfileError = builder.objectType(E.NotYourProfileError, {
+  ...base,
+  name: 'NotYourProfileError',
+  description: 'The profile is not linked to the signed-in identity.',
+  fields: () => ({}),
+});
+
+/** The errors that redeeming or previewing a link can give. */
+export const invitationErrors = [
+  E.InvitationNotFoundError,
+  E.InvitationExpiredError,
+  E.InvitationUsedError,
+  E.InvitationReplacedError,
+  E.InvitationRevokedError,
+  E.ProfileRemovedError,
+] as const;

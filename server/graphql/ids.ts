@@ -1,0 +1,11 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
+
+/** The database id inside a Relay global id of the given type; null when malformed or of another type. */
+export function localId(globalId: string, typename: string): string | null {
+  try {
+    const { typename: actual, id } = decodeGlobalID(globalId);
+    return actual === typename && id.length > 0 && id.length <= 64 ? id : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,46 @@
+import { builder } from '../../graphql/builder.js';
+import { InvalidArgumentError, InvalidInputError } from '../../errors.js';
+import { normalizeEmail } from '../input.js';
+import { Profile } from '../profiles/schema.js';
+import { diagnoseAccess, type Diagnosis, type Finding } from './service.js';
+
+const AccessFinding = builder.objectRef<Finding>('AccessFinding').implement({
+  description: 'One fact about why a person can or cannot get in, in plain language, with the fix.',
+  fields: (t) => ({
+    code: t.exposeString('code', { description: 'Stable: LINKED, NOT_INVITED, INVITATION_PENDING, INVITATION_EXPIRED, DELIVERY_FAILED, SERVICE_PLAN_INACTIVE, PROFILE_REMOVED, NO_ADMINISTRATOR, NO_PROFILE, …' }),
+    message: t.exposeString('message'),
+    fix: t.exposeString('fix'),
+    helpUrl: t.string({ nullable: true, resolve: (f, _args, ctx) => (f.helpPath ? `${ctx.config.helpUrl}${f.helpPath}` : null) }),
+    profile: t.prismaField({
+      type: Profile,
+      nullable: true,
+      resolve: (query, f, _args, ctx) => (f.profileId ? ctx.db.profile.findUnique({ ...query, where: { id: f.profileId } }) : null),
+    }),
+  }),
+});
+
+const AccessDiagnosis = builder.objectRef<Diagnosis>('AccessDiagnosis').implement({
+  description: 'Why a person can or cannot get in: their profiles in the organizations you manage, and findings.',
+  fields: (t) => ({
+    email: t.exposeString('email'),
+    profiles: t.prismaField({
+      type: [Profile],
+      resolve: (query, d, _args, ctx) => ctx.db.profile.findMany({ ...query, where: { id: { in: d.profileIds } }, orderBy: [{ status: 'asc' }, { organization: { name: 'asc' } }] }),
+    }),
+    findings: t.expose('findings', { type: [AccessFinding] }),
+  }),
+});
+
+builder.queryField('diagnoseAccess', (t) =>
+  t.field({
+    type: AccessDiagnosis,
+    description: 'Administrators (own organizations), partners (customers they serve) and vendor support: why can this address not get in?',
+    args: { email: t.arg.string({ required: true }) },
+    authScopes: { signedIn: true },
+    resolve: (_root, { email }, ctx) => {
+      const normalized = normalizeEmail(email);
+      if (normalized instanceof InvalidInputError) throw new InvalidArgumentError(normalized.message, 'email');
+      return diagnoseAccess(ctx, normalized);
+    },
+  }),
+);

@@ -1,0 +1,225 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { builder, ErrorInterface } from '../../graphql/builder.js';
+import { invitationErrors } from '../../graphql/error-types.js';
+import { localId } from '../../graphql/ids.js';
+import * as E from '../../errors.js';
+import { normalizeEmail } from '../input.js';
+import { Profile } from '../profiles/schema.js';
+import { invitationState } from './service.js';
+import * as invitations from './service.js';
+import { selectProfile } from '../viewer/service.js';
+import { associateForViewer, resendInvitation, revokeInvitation, sendMyAssociationEmail } from './actions.js';
+
+export const InvitationPurpose = builder.enumType('InvitationPurpose', {
+  values: {
+    INVITATION: { description: 'An administrator invited the person.' },
+    SELF_SERVICE: { description: 'The person asked for their links.' },
+    REASSOCIATION: { description: 'The person asked to link another sign-in account.' },
+  } as const,
+});
+
+export const InvitationState = builder.enumType('InvitationState', {
+  values: {
+    PENDING: { description: 'Can be used until it expires.' },
+    ACCEPTED: { description: 'Used: an account was linked with it.' },
+    EXPIRED: { description: 'Its time ran out.' },
+    REVOKED: { description: 'Cancelled by an administrator or by an e-mail change.' },
+    REPLACED: { description: 'A newer link was sent for the same profile.' },
+    PROFILE_REMOVED: { description: 'The profile was removed.' },
+  } as const,
+});
+
+export const DeliveryStatus = builder.enumType('DeliveryStatus', {
+  values: {
+    QUEUED: { description: 'Waiting to be sent.' },
+    SENDING: { description: 'Being handed to the mail server now.' },
+    RETRYING: { description: 'A temporary failure; another attempt is scheduled.' },
+    SENT: { description: 'Accepted by the mail server.' },
+    FAILED: { description: 'Rejected for good (or too many failures); see lastError.' },
+  } as const,
+});
+
+interface DeliveryShape { status: 'QUEUED' | 'SENDING' | 'RETRYING' | 'SENT' | 'FAILED'; attempts: number; lastError: string | null; sentAt: Date | null }
+
+export const Delivery = builder.objectRef<DeliveryShape>('Delivery').implement({
+  description: 'How the e-mail carrying a link is getting on.',
+  fields: (t) => ({
+    status: t.expose('status', { type: DeliveryStatus }),
+    attempts: t.exposeInt('attempts'),
+    lastError: t.exposeString('lastError', { nullable: true, description: "The mail server's last reply when delivery failed, e.g. 550 mailbox unknown." }),
+    sentAt: t.expose('sentAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+export const Invitation = builder.prismaNode('Invitation', {
+  id: { field: 'id' },
+  description: 'A single-use link that lets a person link a sign-in account to one profile.',
+  fields: (t) => ({
+    purpose: t.expose('purpose', { type: InvitationPurpose }),
+    sentTo: t.exposeString('sentTo'),
+    state: t.field({
+      type: InvitationState,
+      select: { expiresAt: true, acceptedAt: true, revokedAt: true, replacedAt: true, profile: { select: { status: true } } },
+      resolve: (inv, _args, ctx) => invitationState(inv, inv.profile.status, ctx.services.now()),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+    acceptedAt: t.expose('acceptedAt', { type: 'DateTime', nullable: true }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    delivery: t.field({
+      type: Delivery,
+      nullable: true,
+      select: { emails: { orderBy: { createdAt: 'desc' }, take: 1, select: { status: true, attempts: true, lastError: true, sentAt: true } } },
+      resolve: (inv) => inv.emails[0] ?? null,
+    }),
+  }),
+});
+
+builder.prismaObjectFields(Profile, (t) => ({
+  latestInvitation: t.field({
+    type: Invitation,
+    nullable: true,
+    select: (_args, _ctx, nested) => ({ invitations: { orderBy: { createdAt: 'desc' }, take: 1, ...nested() } }),
+    resolve: (profile) => profile.invitations[0] ?? null,
+  }),
+}));
+
+interface PreviewShape extends invitations.AssociationPreviewResult {}
+
+export const AssociationPreview = builder.objectRef<PreviewShape>('AssociationPreview').implement({
+  description: 'What an association link is for, shown before anyone signs in. Looking never uses the link up.',
+  fields: (t) => ({
+    valid: t.exposeBoolean('valid'),
+    organizationName: t.exposeString('organizationName', { nullable: true }),
+    givenName: t.exposeString('profileGivenName', { nullable: true, description: 'The given name on the profile, to greet the person.' }),
+    maskedEmail: t.exposeString('maskedEmail', { nullable: true }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
+    purpose: t.expose('purpose', { type: InvitationPurpose, nullable: true }),
+    error: t.field({ type: ErrorInterface, nullable: true, resolve: (p) => p.error }),
+  }),
+});
+
+builder.queryField('associationPreview', (t) =>
+  t.field({
+    type: AssociationPreview,
+    description: 'Public: whether a link is valid, for which organization and (masked) address, until when — or why not.',
+    args: { token: t.arg.string({ required: true }) },
+    resolve: (_root, { token }, ctx) => invitations.previewInvitation(ctx.db, ctx.services, token),
+  }),
+);
+
+const ProfilePayload = (name: string, description: string) =>
+  builder.objectRef<{ profileId: string }>(name).implement({
+    description,
+    fields: (t) => ({
+      profile: t.prismaField({ type: Profile, resolve: (query, parent, _args, ctx) => ctx.db.profile.findUniqueOrThrow({ ...query, where: { id: parent.profileId } }) }),
+    }),
+  });
+
+const InvitationPayload = (name: string, description: string) =>
+  builder.objectRef<{ invitationId: string }>(name).implement({
+    description,
+    fields: (t) => ({
+      invitation: t.prismaField({ type: Invitation, resolve: (query, parent, _args, ctx) => ctx.db.invitation.findUniqueOrThrow({ ...query, where: { id: parent.invitationId } }) }),
+    }),
+  });
+
+const AssociateIdentitySuccess = ProfilePayload('AssociateIdentitySuccess', 'The signed-in account is now linked to this profile.');
+const SelectProfileSuccess = ProfilePayload('SelectProfileSuccess', 'The session now acts as this profile.');
+const SendMyAssociationEmailSuccess = InvitationPayload('SendMyAssociationEmailSuccess', 'A new link is on its way to the profile address.');
+const ResendInvitationSuccess = InvitationPayload('ResendInvitationSuccess', 'A new invitation replaced any earlier link and is on its way.');
+const RevokeInvitationSuccess = InvitationPayload('RevokeInvitationSuccess', 'The link no longer works.');
+
+const RequestAssociationEmailsSuccess = builder.objectRef<{ message: string }>('RequestAssociationEmailsSuccess').implement({
+  description: 'The same answer whether or not the address is known.',
+  fields: (t) => ({ message: t.exposeString('message') }),
+});
+
+export const LINK_REQUEST_ANSWER =
+  'If this address belongs to one or more profiles, an e-mail with a personal link is on its way for each of them. Check your inbox and junk mail in a few minutes.';
+
+builder.mutationFields((t) => ({
+  requestAssociationEmails: t.field({
+    type: RequestAssociationEmailsSuccess,
+    description: 'Sends one e-mail with a fresh link per active profile with this address. Answers the same whether or not any exists.',
+    args: { email: t.arg.string({ required: true }) },
+    errors: { types: [E.InvalidInputError, E.RateLimitedError], directResult: true, union: { name: 'RequestAssociationEmailsResult' } },
+    resolve: async (_root, { email: raw }, ctx) => {
+      const started = Date.now();
+      const email = normalizeEmail(raw.slice(0, 1000));
+      if (email instanceof E.InvalidInputError) throw email;
+      const limited = await ctx.services.linkRequests.consume(email, ctx.clientAddress);
+      if (limited) throw limited;
+      try {
+        await invitations.sendLinksToAddress(ctx.db, ctx, email);
+      } catch (error) {
+        // The answer must not differ for known addresses, even when sending fails; the log keeps the cause.
+        ctx.logger.error({ err: error }, 'requestAssociationEmails failed');
+      }
+      const wait = ctx.config.linkRequestMinMs - (Date.now() - started);
+      if (wait > 0) await sleep(wait);
+      return { message: LINK_REQUEST_ANSWER };
+    },
+  }),
+  associateIdentity: t.field({
+    type: AssociateIdentitySuccess,
+    description: "Links the signed-in account to the link's profile. The link works once.",
+    args: { token: t.arg.string({ required: true }) },
+    authScopes: { signedIn: true },
+    errors: { types: [...invitationErrors], directResult: true, union: { name: 'AssociateIdentityResult' } },
+    resolve: async (_root, { token }, ctx) => {
+      const outcome = await associateForViewer(ctx, token);
+      if (outcome instanceof E.DomainError) throw outcome;
+      return { profileId: outcome.profileId };
+    },
+  }),
+  selectProfile: t.field({
+    type: SelectProfileSuccess,
+    description: 'Makes one of your profiles the current one. Switch any time; no need to sign out.',
+    args: { profileId: t.arg.id({ required: true }) },
+    authScopes: { signedIn: true },
+    errors: { types: [E.NotYourProfileError, E.ServicePlanInactiveError], directResult: true, union: { name: 'SelectProfileResult' } },
+    resolve: async (_root, { profileId }, ctx) => {
+      const id = localId(String(profileId), 'Profile');
+      if (!id) throw new E.NotYourProfileError();
+      const outcome = await selectProfile(ctx.db, ctx.services, ctx.session!, id);
+      if (outcome instanceof E.DomainError) throw outcome;
+      return outcome;
+    },
+  }),
+  sendMyAssociationEmail: t.field({
+    type: SendMyAssociationEmailSuccess,
+    description: "Sends a fresh link to the current profile's address, to link another sign-in account.",
+    authScopes: { signedIn: true },
+    errors: { types: [E.RateLimitedError], directResult: true, union: { name: 'SendMyAssociationEmailResult' } },
+    resolve: async (_root, _args, ctx) => {
+      const outcome = await sendMyAssociationEmail(ctx);
+      if (outcome instanceof E.DomainError) throw outcome;
+      return outcome;
+    },
+  }),
+  resendInvitation: t.field({
+    type: ResendInvitationSuccess,
+    description: 'Administrators: sends the person a new invitation; earlier links stop working.',
+    args: { profileId: t.arg.id({ required: true }) },
+    authScopes: { signedIn: true },
+    errors: { types: [E.ProfileRemovedError], directResult: true, union: { name: 'ResendInvitationResult' } },
+    resolve: async (_root, { profileId }, ctx) => {
+      const outcome = await resendInvitation(ctx, String(profileId));
+      if (outcome instanceof E.DomainError) throw outcome;
+      return outcome;
+    },
+  }),
+  revokeInvitation: t.field({
+    type: RevokeInvitationSuccess,
+    description: 'Administrators: stops a link from working.',
+    args: { invitationId: t.arg.id({ required: true }) },
+    authScopes: { signedIn: true },
+    errors: { types: [E.InvitationUsedError, E.InvitationRevokedError, E.InvitationReplacedError, E.InvitationExpiredError], directResult: true, union: { name: 'RevokeInvitationResult' } },
+    resolve: async (_root, { invitationId }, ctx) => {
+      const outcome = await revokeInvitation(ctx, String(invitationId));
+      if (outcome instanceof E.DomainError) throw outcome;
+      return outcome;
+    },
+  }),
+}));

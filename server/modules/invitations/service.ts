@@ -1,0 +1,297 @@
+// Invitations: single-use association links (R5, R6), linking an identity to a profile (R7), and
+// "e-mail me my links" without telling anyone which addresses exist (R8). Every e-mail is written to the
+// outbox in the transaction that causes it (R12).
+import { randomUUID } from 'node:crypto';
+import { endSessionsActingAs, setCurrentProfile } from '../../auth/session.js';
+import type { Config } from '../../config.js';
+import type { Db, Tx } from '../../db/client.js';
+import {
+  InvalidInputError,
+  InvitationExpiredError,
+  InvitationNotFoundError,
+  InvitationReplacedError,
+  InvitationRevokedError,
+  InvitationUsedError,
+  ProfileRemovedError,
+} from '../../errors.js';
+import { associationMail, securityNoticeMail } from '../../mail/templates/invitation.js';
+import type { AppServices } from '../../services.js';
+import { SYSTEM_ACTOR, writeAudit, type AuditActor } from '../audit/service.js';
+import { hasAccessToday, isoDay } from '../organizations/plans.js';
+import { hashToken, isWellFormedToken, newToken } from './tokens.js';
+
+export type InvitationPurpose = 'INVITATION' | 'SELF_SERVICE' | 'REASSOCIATION';
+export type InvitationState = 'PENDING' | 'ACCEPTED' | 'EXPIRED' | 'REVOKED' | 'REPLACED' | 'PROFILE_REMOVED';
+export type InvitationError =
+  | InvitationNotFoundError
+  | InvitationExpiredError
+  | InvitationUsedError
+  | InvitationReplacedError
+  | InvitationRevokedError
+  | ProfileRemovedError;
+
+export interface InvitationDeps {
+  config: Config;
+  services: AppServices;
+}
+
+interface InvitationDates {
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  revokedAt: Date | null;
+  replacedAt: Date | null;
+}
+
+export function invitationState(invitation: InvitationDates, profileStatus: 'ACTIVE' | 'REMOVED', now: Date): InvitationState {
+  if (invitation.acceptedAt) return 'ACCEPTED';
+  if (invitation.revokedAt) return 'REVOKED';
+  if (invitation.replacedAt) return 'REPLACED';
+  if (profileStatus === 'REMOVED') return 'PROFILE_REMOVED';
+  if (invitation.expiresAt.getTime() <= now.getTime()) return 'EXPIRED';
+  return 'PENDING';
+}
+
+/** The typed error for a link that cannot be used, or null when it can (R6). */
+export function invitationError(invitation: InvitationDates, profileStatus: 'ACTIVE' | 'REMOVED', now: Date): InvitationError | null {
+  switch (invitationState(invitation, profileStatus, now)) {
+    case 'ACCEPTED':
+      return new InvitationUsedError(invitation.acceptedAt!);
+    case 'REVOKED':
+      return new InvitationRevokedError();
+    case 'REPLACED':
+      return new InvitationReplacedError();
+    case 'PROFILE_REMOVED':
+      return new ProfileRemovedError();
+    case 'EXPIRED':
+      return new InvitationExpiredError(invitation.expiresAt);
+    default:
+      return null;
+  }
+}
+
+/** j***@f***.example: enough for a person to recognise their address, not enough to harvest it. */
+export function maskEmail(email: string): string {
+  const [local = '', domain = ''] = email.split('@');
+  const dot = domain.lastIndexOf('.');
+  const host = dot > 0 ? domain.slice(0, dot) : domain;
+  const tld = dot > 0 ? domain.slice(dot) : '';
+  return `${local.slice(0, 1)}***@${host.slice(0, 1)}***${tld}`;
+}
+
+const pending = { acceptedAt: null, revokedAt: null, replacedAt: null } as const;
+
+/** Sends a new link for a profile: older pending links are replaced (R5), the e-mail goes to the outbox, audited. */
+export async function issueInvitation(
+  tx: Tx,
+  deps: InvitationDeps,
+  input: {
+    profile: { id: string; email: string; givenName: string; familyName: string; organizationId?: string };
+    organizationName: string;
+    purpose: InvitationPurpose;
+    actor: AuditActor;
+  },
+): Promise<{ invitationId: string }> {
+  const { config, services } = deps;
+  const now = services.now();
+  const { profile } = input;
+  const organizationId = profile.organizationId ?? (await tx.profile.findUniqueOrThrow({ where: { id: profile.id }, select: { organizationId: true } })).organizationId;
+  const replaced = await tx.invitation.updateMany({ where: { profileId: profile.id, ...pending }, data: { replacedAt: now } });
+  const { token, hash } = newToken();
+  const expiresAt = new Date(now.getTime() + config.invitationTtlHours * 3_600_000);
+  const invitation = await tx.invitation.create({
+    data: { profileId: profile.id, purpose: input.purpose, tokenHash: hash, sentTo: profile.email, expiresAt, createdAt: now },
+  });
+  const mail = associationMail({
+    purpose: input.purpose,
+    givenName: profile.givenName,
+    organizationName: input.organizationName,
+    vendorName: config.vendor.name,
+    link: `${config.publicUrl}/account/associate/#token=${token}`,
+    expiresAt,
+    portalUrl: config.publicUrl,
+    helpUrl: config.helpUrl,
+  });
+  await tx.outboxEmail.create({
+    data: { messageId: messageIdFor(config), kind: `association.${input.purpose.toLowerCase()}`, to: profile.email, ...mail, invitationId: invitation.id },
+  });
+  await writeAudit(tx, input.actor, {
+    action: 'invitation.send',
+    organizationId,
+    targetProfileId: profile.id,
+    targetType: 'Invitation',
+    targetId: invitation.id,
+    summary: `${input.actor.displayName ?? 'Portico'} sent a ${describePurpose(input.purpose)} to ${profile.email}${replaced.count ? ` (replacing ${replaced.count} earlier link${replaced.count > 1 ? 's' : ''})` : ''}`,
+    after: { purpose: input.purpose, sentTo: profile.email, expiresAt: expiresAt.toISOString() },
+  });
+  services.mailQueued();
+  return { invitationId: invitation.id };
+}
+
+function describePurpose(purpose: InvitationPurpose): string {
+  return { INVITATION: 'invitation', SELF_SERVICE: 'requested link', REASSOCIATION: 're-association link' }[purpose];
+}
+
+export function messageIdFor(config: Config): string {
+  return `<${randomUUID()}@${new URL(config.publicUrl).hostname}>`;
+}
+
+/** Stops every pending link of a profile (an e-mail change, a removal); audited when there was any. */
+export async function revokePendingInvitations(tx: Tx, profileId: string, actor: AuditActor, reason: string, now = new Date()): Promise<number> {
+  const links = await tx.invitation.findMany({ where: { profileId, ...pending }, select: { id: true, profile: { select: { organizationId: true, email: true } } } });
+  if (links.length === 0) return 0;
+  await tx.invitation.updateMany({ where: { id: { in: links.map((l) => l.id) } }, data: { revokedAt: now } });
+  await writeAudit(tx, actor, {
+    action: 'invitation.revoke',
+    organizationId: links[0]!.profile.organizationId,
+    targetProfileId: profileId,
+    summary: `${actor.displayName ?? 'Portico'} revoked ${links.length} pending link${links.length > 1 ? 's' : ''} for ${links[0]!.profile.email}: ${reason}`,
+  });
+  return links.length;
+}
+
+async function findByToken(db: Db | Tx, token: string) {
+  if (!isWellFormedToken(token)) return null;
+  return db.invitation.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: { profile: { include: { organization: { include: { servicePlans: true } } } } },
+  });
+}
+
+export interface AssociationPreviewResult {
+  valid: boolean;
+  organizationName: string | null;
+  profileGivenName: string | null;
+  maskedEmail: string | null;
+  expiresAt: Date | null;
+  purpose: InvitationPurpose | null;
+  error: InvitationError | null;
+}
+
+/** What a link is for, without signing in and without using it up (mail scanners open links too). */
+export async function previewInvitation(db: Db, services: AppServices, token: string): Promise<AssociationPreviewResult> {
+  const invitation = await findByToken(db, token);
+  if (!invitation) {
+    return { valid: false, organizationName: null, profileGivenName: null, maskedEmail: null, expiresAt: null, purpose: null, error: new InvitationNotFoundError() };
+  }
+  const error = invitationError(invitation, invitation.profile.status, services.now());
+  return {
+    valid: error === null,
+    organizationName: invitation.profile.organization.name,
+    profileGivenName: invitation.profile.givenName,
+    maskedEmail: maskEmail(invitation.sentTo),
+    expiresAt: invitation.expiresAt,
+    purpose: invitation.purpose,
+    error,
+  };
+}
+
+export interface AssociationOutcome {
+  profileId: string;
+  replacedIdentityId: string | null;
+  /** Whether the profile became the session's current one (it is usable today). */
+  madeCurrent: boolean;
+}
+
+/**
+ * Links the signed-in identity to the link's profile. Single use: the link is claimed with a conditional update
+ * inside the transaction, so of any number of simultaneous calls exactly one succeeds.
+ */
+export async function associateIdentity(
+  db: Db,
+  deps: InvitationDeps,
+  session: { key: string; identityId: string },
+  token: string,
+  actorDisplayName: string | null,
+): Promise<AssociationOutcome | InvitationError> {
+  const { config, services } = deps;
+  const now = services.now();
+  const result = await db.$transaction(async (tx) => {
+    const invitation = await findByToken(tx, token);
+    if (!invitation) return new InvitationNotFoundError();
+    const error = invitationError(invitation, invitation.profile.status, now);
+    if (error) return error;
+    const claimed = await tx.invitation.updateMany({
+      where: { id: invitation.id, ...pending, expiresAt: { gt: now } },
+      data: { acceptedAt: now, acceptedByIdentityId: session.identityId },
+    });
+    if (claimed.count !== 1) return new InvitationUsedError(now);
+
+    const { profile } = invitation;
+    const organization = profile.organization;
+    const actor: AuditActor = { identityId: session.identityId, profileId: profile.id, displayName: actorDisplayName ?? `${profile.givenName} ${profile.familyName}`, role: 'SELF' };
+    const previous = profile.identityId;
+    const identity = await tx.identity.findUniqueOrThrow({ where: { id: session.identityId }, select: { provider: true, email: true } });
+    await tx.profile.update({ where: { id: profile.id }, data: { identityId: session.identityId, associatedAt: now } });
+    await writeAudit(tx, actor, {
+      action: 'invitation.accept',
+      organizationId: profile.organizationId,
+      targetProfileId: profile.id,
+      targetType: 'Invitation',
+      targetId: invitation.id,
+      summary: `${profile.givenName} ${profile.familyName} linked a ${providerWords(config, identity.provider)} (${identity.email ?? 'no e-mail'}) to their profile`,
+      before: { identityId: previous },
+      after: { identityId: session.identityId },
+    });
+
+    const replacedIdentityId = previous && previous !== session.identityId ? previous : null;
+    if (replacedIdentityId) {
+      // R7: the old identity loses the profile at once, and the profile's owner hears about it.
+      await endSessionsActingAs(tx, profile.id);
+      await writeAudit(tx, actor, {
+        action: 'association.replace',
+        organizationId: profile.organizationId,
+        targetProfileId: profile.id,
+        summary: `The sign-in account linked to ${profile.givenName} ${profile.familyName} was replaced`,
+        before: { identityId: previous },
+        after: { identityId: session.identityId },
+      });
+      const notice = securityNoticeMail({
+        givenName: profile.givenName,
+        organizationName: organization.name,
+        vendorName: config.vendor.name,
+        newAccountDescription: `a ${providerWords(config, identity.provider)}${identity.email ? ` (${identity.email})` : ''}`,
+        at: now,
+        helpUrl: config.helpUrl,
+        supportEmail: config.vendor.supportEmail,
+      });
+      await tx.outboxEmail.create({ data: { messageId: messageIdFor(config), kind: 'security.association-replaced', to: profile.email, ...notice } });
+    }
+
+    const usable = hasAccessToday(organization.kind, organization.servicePlans, isoDay(now));
+    if (usable) await setCurrentProfile(tx, session.key, profile.id);
+    return { profileId: profile.id, replacedIdentityId, madeCurrent: usable };
+  });
+  if (!('code' in result) && result.replacedIdentityId) services.mailQueued();
+  return result;
+}
+
+function providerWords(config: Config, key: string): string {
+  return (config.oidcProviders.find((p) => p.key === key)?.displayName ?? key).toLowerCase();
+}
+
+/**
+ * R8: one e-mail per ACTIVE profile with this address, each with its own link. The caller answers the same
+ * whatever happens here, so nothing in the answer tells whether the address exists.
+ */
+export async function sendLinksToAddress(db: Db, deps: InvitationDeps, email: string): Promise<number> {
+  const profiles = await db.profile.findMany({
+    where: { email, status: 'ACTIVE' },
+    select: { id: true, email: true, givenName: true, familyName: true, organizationId: true, organization: { select: { name: true } } },
+  });
+  if (profiles.length === 0) return 0;
+  await db.$transaction(async (tx) => {
+    for (const profile of profiles) {
+      await issueInvitation(tx, deps, {
+        profile,
+        organizationName: profile.organization.name,
+        purpose: 'SELF_SERVICE',
+        actor: { ...SYSTEM_ACTOR, displayName: 'Self-service request' },
+      });
+    }
+  });
+  return profiles.length;
+}
+
+export function invalidToken(): InvalidInputError {
+  return new InvalidInputError('token', 'The link is incomplete.');
+}

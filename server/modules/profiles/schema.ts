@@ -1,0 +1,267 @@
+import { builder, ErrorInterface } from '../../graphql/builder.js';
+import * as E from '../../errors.js';
+import { localId } from '../../graphql/ids.js';
+import * as profiles from './service.js';
+
+export const ProfileStatus = builder.enumType('ProfileStatus', {
+  values: {
+    ACTIVE: { description: 'The profile can be used.' },
+    REMOVED: { description: 'Removed by an administrator; kept for the audit log.' },
+  } as const,
+});
+
+export const AssociationStatus = builder.enumType('AssociationStatus', {
+  description: 'Whether a sign-in account is linked to the profile.',
+  values: {
+    LINKED: { description: 'An account is linked and may act as this profile.' },
+    INVITED: { description: 'No account yet; a link was sent and can still be used.' },
+    NOT_LINKED: { description: 'No account, and no usable link: send one.' },
+  } as const,
+});
+
+export const AccountProvider = builder.objectRef<{ key: string; displayName: string; description: string; signInUrl: string }>('AccountProvider').implement({
+  description: 'A kind of sign-in account people can link: a personal account or a work-or-school account.',
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    displayName: t.exposeString('displayName'),
+    description: t.exposeString('description'),
+    signInUrl: t.exposeString('signInUrl'),
+  }),
+});
+
+export function accountProviders(ctx: { config: import('../../config.js').Config }) {
+  return ctx.config.oidcProviders.map((p) => ({
+    key: p.key,
+    displayName: p.displayName,
+    description: p.description,
+    signInUrl: `${ctx.config.publicUrl}/auth/sign-in/${p.key}`,
+  }));
+}
+
+export const Identity = builder.prismaNode('Identity', {
+  id: { field: 'id' },
+  description: 'An external sign-in account, known by its issuer and subject.',
+  fields: (t) => ({
+    provider: t.field({
+      type: AccountProvider,
+      select: { provider: true },
+      resolve: (identity, _args, ctx) => {
+        const found = accountProviders(ctx).find((p) => p.key === identity.provider);
+        return found ?? { key: identity.provider, displayName: identity.provider, description: '', signInUrl: '' };
+      },
+    }),
+    email: t.exposeString('email', { nullable: true }),
+    displayName: t.exposeString('displayName', { nullable: true }),
+    lastSignInAt: t.expose('lastSignInAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+/** What maySeePrivate needs of a profile. */
+const privacySelect = { identityId: true, organization: { select: { id: true, partnerId: true, kind: true } } } as const;
+
+export const Profile = builder.prismaNode('Profile', {
+  id: { field: 'id' },
+  description: 'A professional in one organization.',
+  fields: (t) => ({
+    givenName: t.exposeString('givenName'),
+    familyName: t.exposeString('familyName'),
+    displayName: t.string({ select: { givenName: true, familyName: true }, resolve: (p) => `${p.givenName} ${p.familyName}` }),
+    email: t.exposeString('email'),
+    isAdministrator: t.exposeBoolean('isAdministrator'),
+    status: t.expose('status', { type: ProfileStatus }),
+    organization: t.relation('organization'),
+    associatedIdentity: t.field({
+      type: Identity,
+      nullable: true,
+      description: 'The account linked to this profile. Null also when you may not see it (only its managers and its person may).',
+      select: (_args, _ctx, nested) => ({ ...privacySelect, identity: nested() }),
+      resolve: async (p, _args, ctx) => (profiles.maySeePrivate(await ctx.actor(), p) ? p.identity : null),
+    }),
+    associatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      select: { ...privacySelect, associatedAt: true },
+      resolve: async (p, _args, ctx) => (profiles.maySeePrivate(await ctx.actor(), p) ? p.associatedAt : null),
+    }),
+    associationStatus: t.field({
+      type: AssociationStatus,
+      nullable: true,
+      description: 'LINKED, INVITED (a link was sent and can still be used) or NOT_LINKED. Null when you may not see it (only its managers and its person may).',
+      select: (_args, ctx) => ({
+        ...privacySelect,
+        invitations: {
+          where: { acceptedAt: null, revokedAt: null, replacedAt: null, expiresAt: { gt: ctx.services.now() } },
+          select: { id: true },
+          take: 1,
+        },
+      }),
+      resolve: async (p, _args, ctx) => {
+        if (!profiles.maySeePrivate(await ctx.actor(), p)) return null;
+        if (p.identityId) return 'LINKED' as const;
+        return p.invitations.length > 0 ? ('INVITED' as const) : ('NOT_LINKED' as const);
+      },
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+/** A mutation's success type carrying the profile it changed, under `profile`. */
+export function profilePayload(name: string, description: string) {
+  return builder.objectRef<{ profileId: string }>(name).implement({
+    description,
+    fields: (t) => ({
+      profile: t.prismaField({ type: Profile, resolve: (query, parent, _args, ctx) => ctx.db.profile.findUniqueOrThrow({ ...query, where: { id: parent.profileId } }) }),
+    }),
+  });
+}
+
+/** The errors option of a mutation field: its union is `<Mutation>Result`, its success type the field's own type. */
+export function resultOf(mutation: string, types: readonly (new (...args: never[]) => E.DomainError)[]) {
+  return { types: [...types], directResult: true as const, union: { name: `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Result` } };
+}
+
+/** A Relay id argument as a database id of that type; null when malformed or of another type (→ FORBIDDEN). */
+function idArg(value: string | number, typename: string): string | null {
+  return localId(String(value), typename);
+}
+
+export const NewProfessionalInput = builder.inputType('NewProfessionalInput', {
+  description: 'One professional to add. The e-mail is stored trimmed and lower-cased.',
+  fields: (t) => ({
+    givenName: t.string({ required: true }),
+    familyName: t.string({ required: true }),
+    email: t.string({ required: true }),
+    isAdministrator: t.boolean({ defaultValue: false }),
+  }),
+});
+
+export const AddProfessionalInput = builder.inputType('AddProfessionalInput', {
+  fields: (t) => ({
+    organizationId: t.id({ required: true }),
+    givenName: t.string({ required: true }),
+    familyName: t.string({ required: true }),
+    email: t.string({ required: true }),
+    isAdministrator: t.boolean({ defaultValue: false, description: 'The first profile of an organization without an administrator becomes one anyway (R2).' }),
+    sendInvitation: t.boolean({ defaultValue: true, description: 'E-mail the person their invitation link in the same transaction.' }),
+  }),
+});
+
+export const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
+  description: 'Fields left out (or null) stay as they are.',
+  fields: (t) => ({
+    profileId: t.id({ required: true }),
+    givenName: t.string(),
+    familyName: t.string(),
+    email: t.string({ description: 'A new address revokes the links sent to the old one.' }),
+    sendInvitation: t.boolean({ description: 'Send a new link to the (new) address in the same call. Default false.' }),
+  }),
+});
+
+const AddProfessionalSuccess = profilePayload('AddProfessionalSuccess', 'The profile was added (and its invitation sent, if asked).');
+const UpdateProfileSuccess = profilePayload('UpdateProfileSuccess', 'The profile as it is now.');
+const SetAdministratorSuccess = profilePayload('SetAdministratorSuccess', 'The profile as it is now.');
+const RemoveProfileSuccess = profilePayload('RemoveProfileSuccess', 'The profile, now REMOVED; its sessions ended and its pending links were revoked.');
+const UnlinkIdentitySuccess = profilePayload('UnlinkIdentitySuccess', 'The profile, now without a linked account; its sessions ended.');
+const DesignateAdministratorSuccess = profilePayload('DesignateAdministratorSuccess', 'The profile, now an administrator.');
+
+export const AddProfessionalsRowResult = builder.objectRef<profiles.RowResult>('AddProfessionalsRowResult').implement({
+  description: 'What became of one entry of the list: its new profile, or why it was not added.',
+  fields: (t) => ({
+    index: t.exposeInt('index', { description: 'Position in `professionals`, from 0.' }),
+    line: t.int({ description: 'Position in `professionals`, from 1, as a person counts rows.', resolve: (row) => row.index + 1 }),
+    profile: t.prismaField({
+      type: Profile,
+      nullable: true,
+      resolve: (query, row, _args, ctx) => (row.profileId ? ctx.db.profile.findUnique({ ...query, where: { id: row.profileId } }) : null),
+    }),
+    error: t.field({ type: ErrorInterface, nullable: true, resolve: (row) => row.error }),
+  }),
+});
+
+const AddProfessionalsSuccess = builder.objectRef<{ results: profiles.RowResult[] }>('AddProfessionalsSuccess').implement({
+  description: 'One result per entry, in the order given. The valid entries were added even when others failed.',
+  fields: (t) => ({
+    results: t.field({ type: [AddProfessionalsRowResult], resolve: (s) => s.results }),
+    addedCount: t.int({ resolve: (s) => s.results.filter((r) => r.profileId).length }),
+    failedCount: t.int({ resolve: (s) => s.results.filter((r) => r.error).length }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  addProfessional: t.field({
+    type: AddProfessionalSuccess,
+    description: 'Managers: adds a professional to an organization and, unless told otherwise, e-mails their invitation.',
+    args: { input: t.arg({ type: AddProfessionalInput, required: true }) },
+    errors: resultOf('addProfessional', [E.DuplicateEmailError, E.InvalidInputError]),
+    resolve: (_root, { input }, ctx) =>
+      profiles.addProfessional(ctx, {
+        organizationId: idArg(input.organizationId, 'Organization'),
+        givenName: input.givenName,
+        familyName: input.familyName,
+        email: input.email,
+        isAdministrator: input.isAdministrator ?? false,
+        sendInvitation: input.sendInvitation ?? true,
+      }),
+  }),
+  addProfessionals: t.field({
+    type: AddProfessionalsSuccess,
+    description: `Managers: adds up to ${profiles.MAX_PROFESSIONALS_PER_CALL} professionals at once, one result per entry.`,
+    args: {
+      organizationId: t.arg.id({ required: true }),
+      professionals: t.arg({ type: [NewProfessionalInput], required: true }),
+      sendInvitations: t.arg.boolean({ defaultValue: true }),
+    },
+    errors: resultOf('addProfessionals', [E.InvalidInputError]),
+    resolve: async (_root, args, ctx) => ({
+      results: await profiles.addProfessionals(ctx, {
+        organizationId: idArg(args.organizationId, 'Organization'),
+        professionals: args.professionals,
+        sendInvitations: args.sendInvitations ?? true,
+      }),
+    }),
+  }),
+  updateProfile: t.field({
+    type: UpdateProfileSuccess,
+    description: 'Managers: changes names or e-mail.',
+    args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
+    errors: resultOf('updateProfile', [E.DuplicateEmailError, E.InvalidInputError, E.LastAdministratorError]),
+    resolve: (_root, { input }, ctx) => profiles.updateProfile(ctx, { ...input, profileId: idArg(input.profileId, 'Profile') }),
+  }),
+  setAdministrator: t.field({
+    type: SetAdministratorSuccess,
+    description: 'Managers: grants or revokes administrator. The last active administrator cannot be revoked.',
+    args: { profileId: t.arg.id({ required: true }), isAdministrator: t.arg.boolean({ required: true }) },
+    errors: resultOf('setAdministrator', [E.LastAdministratorError, E.InvalidInputError]),
+    resolve: (_root, args, ctx) => profiles.setAdministrator(ctx, { profileId: idArg(args.profileId, 'Profile'), isAdministrator: args.isAdministrator }),
+  }),
+  removeProfile: t.field({
+    type: RemoveProfileSuccess,
+    description: 'Managers: removes a profile (kept for the audit log). The last active administrator cannot be removed while others remain.',
+    args: { profileId: t.arg.id({ required: true }) },
+    errors: resultOf('removeProfile', [E.LastAdministratorError]),
+    resolve: (_root, args, ctx) => profiles.removeProfile(ctx, { profileId: idArg(args.profileId, 'Profile') }),
+  }),
+  unlinkIdentity: t.field({
+    type: UnlinkIdentitySuccess,
+    description: 'Managers: detaches the linked sign-in account from a profile; a new link can then be sent.',
+    args: { profileId: t.arg.id({ required: true }) },
+    errors: resultOf('unlinkIdentity', [E.InvalidInputError]),
+    resolve: (_root, args, ctx) => profiles.unlinkIdentity(ctx, { profileId: idArg(args.profileId, 'Profile') }),
+  }),
+  designateAdministrator: t.field({
+    type: DesignateAdministratorSuccess,
+    description: "Vendor support: makes a profile an administrator, also when the organization has none left. `replacingProfileId` (the administrator who left) loses the role in the same call.",
+    args: { organizationId: t.arg.id({ required: true }), profileId: t.arg.id({ required: true }), replacingProfileId: t.arg.id() },
+    errors: resultOf('designateAdministrator', [E.InvalidInputError, E.LastAdministratorError]),
+    resolve: (_root, args, ctx) => {
+      const replacing = args.replacingProfileId === null || args.replacingProfileId === undefined ? null : idArg(args.replacingProfileId, 'Profile');
+      return profiles.designateAdministrator(ctx, {
+        organizationId: idArg(args.organizationId, 'Organization'),
+        profileId: idArg(args.profileId, 'Profile'),
+        replacingProfileId: replacing,
+        invalidReplacing: args.replacingProfileId !== null && args.replacingProfileId !== undefined && replacing === null,
+      });
+    },
+  }),
+}));
