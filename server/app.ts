@@ -62,7 +62,15 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   const yoga = createGraphqlHandler({ config, db, logger, services });
   app.use(yoga.graphqlEndpoint, yoga.requestListener);
 
-  app.use(createAuthRouter({ config, db, logger, afterSignIn: (identityId) => afterSignIn(db, services, identityId) }));
+  app.use(
+    createAuthRouter({
+      config,
+      db,
+      logger,
+      afterSignIn: (identityId) => afterSignIn(db, services, identityId),
+      onSignInOutcome: (provider, outcome) => metrics.signIns.inc({ provider, outcome }),
+    }),
+  );
 
   let closeDemo = async () => {};
   if (config.mode === 'demo') {

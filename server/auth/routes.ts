@@ -13,6 +13,8 @@ export interface AuthRouterDeps {
   logger: Logger;
   /** R9: the profile the new session acts as, or null when the person has to pick one (or has none). */
   afterSignIn(identityId: string): Promise<string | null>;
+  /** Counts sign-ins by provider and outcome (ok, or the failure code). */
+  onSignInOutcome?(provider: string, outcome: string): void;
 }
 
 /** Not HttpOnly on purpose: the sign-in page reads it to suggest the account type this browser used last. */
@@ -89,6 +91,7 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
       const outcome = await oidc.finish(req, res, key);
       if (!outcome.ok) {
         logger.warn({ provider: key, code: outcome.failure.code, reason: outcome.failure.message }, 'sign-in refused');
+        deps.onSignInOutcome?.(key, outcome.failure.code);
         toSignInPage(res, outcome.failure.code);
         return;
       }
@@ -110,6 +113,7 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
       await promisify((cb) => req.session.save(cb));
       res.cookie(LAST_PROVIDER_COOKIE, key, { httpOnly: false, sameSite: 'lax', path: '/', secure: config.session.secureCookie, maxAge: ONE_YEAR_MS });
       logger.info({ provider: key, identityId: outcome.identityId, keep: outcome.keep }, 'signed in');
+      deps.onSignInOutcome?.(key, 'ok');
       res.redirect(303, outcome.returnTo);
     } catch (error) {
       logger.error({ err: error, provider: key }, 'sign-in failed unexpectedly');
