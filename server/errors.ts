@@ -32,10 +32,7 @@ export abstract class DomainError {
   constructor(readonly message: string) {}
 }
 
-/** The help-site page for an error code: INVITATION_EXPIRED → <help>/troubleshooting/invitation-expired/ */
-export function helpPathFor(code: string): string {
-  return `/troubleshooting/${code.toLowerCase().replaceAll('_', '-')}/`;
-}
+export { helpPathFor } from './help-pages.js';
 
 export class InvitationNotFoundError extends DomainError {
   readonly code = 'INVITATION_NOT_FOUND';

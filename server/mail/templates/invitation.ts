@@ -1,5 +1,6 @@
 // The association e-mail. Seed lesson: people got stuck when links came in the wrong order, so the steps are
 // written in the order they are needed, with one button, the expiry date and a warning not to forward it.
+import { HELP_PAGES } from '../../help-pages.js';
 import { renderEmail } from './layout.js';
 
 export interface AssociationMailInput {
@@ -48,7 +49,7 @@ export function associationMail(input: AssociationMailInput): { subject: string;
     footer: [
       `This link is yours alone: do not forward it. It works once and expires on ${expires}.`,
       'If you did not expect this e-mail, you can ignore it.',
-      { label: 'Help with signing in', url: `${input.helpUrl}/guides/accept-an-invitation/` },
+      { label: 'Help with signing in', url: `${input.helpUrl}${HELP_PAGES.acceptInvitation}` },
     ],
   });
   return { subject, html, text };
@@ -74,7 +75,7 @@ export function securityNoticeMail(input: SecurityNoticeInput): { subject: strin
       `On ${dateFormat.format(input.at)}, ${input.newAccountDescription} was linked to your ${input.organizationName} profile on the ${input.vendorName} portal. The account linked before can no longer sign in as this profile.`,
       `If this was you, there is nothing to do. If it was not, contact your administrator or ${input.supportEmail} at once.`,
     ],
-    footer: [{ label: 'I linked the wrong account', url: `${input.helpUrl}/troubleshooting/linked-the-wrong-account/` }],
+    footer: [{ label: 'I linked the wrong account', url: `${input.helpUrl}${HELP_PAGES.wrongAccountLinked}` }],
   });
   return { subject: `Security notice: a different account was linked to your ${input.organizationName} profile`, html, text };
 }

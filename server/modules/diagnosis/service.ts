@@ -5,6 +5,7 @@ import type { Prisma } from '../../generated/sqlite/client.js';
 import type { Context } from '../../graphql/context.js';
 import { managedOrganizations, requireActingActor } from '../access.js';
 import { ForbiddenError } from '../../errors.js';
+import { HELP_PAGES, helpPathFor } from '../../help-pages.js';
 import { activePlan, isoDay, lastEndedPlan } from '../organizations/plans.js';
 import { invitationState } from '../invitations/service.js';
 
@@ -49,7 +50,7 @@ export function findingsFor(profile: DiagnosedProfile, now: Date): Finding[] {
   const add = (code: string, message: string, fix: string, helpPath: string | null = null) => findings.push({ code, message, fix, helpPath, profileId: profile.id });
 
   if (profile.status === 'REMOVED') {
-    add('PROFILE_REMOVED', `${name}'s profile at ${org.name} was removed on ${day(profile.removedAt)}.`, 'If they still need access, add them again with addProfessional.', '/troubleshooting/profile-removed/');
+    add('PROFILE_REMOVED', `${name}'s profile at ${org.name} was removed on ${day(profile.removedAt)}.`, 'If they still need access, add them again with addProfessional.', helpPathFor('PROFILE_REMOVED'));
     return findings;
   }
   if (org.kind === 'CUSTOMER' && !activePlan(org.servicePlans, today)) {
@@ -58,11 +59,11 @@ export function findingsFor(profile: DiagnosedProfile, now: Date): Finding[] {
       'SERVICE_PLAN_INACTIVE',
       ended ? `${org.name}'s service plan "${ended.name}" ended on ${ended.endsOn}, so no one there can use the portal.` : `${org.name} has no service plan covering today, so no one there can use the portal.`,
       'Vendor support renews the plan with setServicePlan.',
-      '/troubleshooting/service-plan-inactive/',
+      helpPathFor('SERVICE_PLAN_INACTIVE'),
     );
   }
   if (org.profiles.length === 0) {
-    add('NO_ADMINISTRATOR', `${org.name} has no active administrator.`, 'Vendor support designates one with designateAdministrator.', '/admins/when-your-administrator-has-left/');
+    add('NO_ADMINISTRATOR', `${org.name} has no active administrator.`, 'Vendor support designates one with designateAdministrator.', HELP_PAGES.administratorLeft);
   }
 
   const invitation = profile.invitations[0];
@@ -72,7 +73,7 @@ export function findingsFor(profile: DiagnosedProfile, now: Date): Finding[] {
       'DELIVERY_FAILED',
       `The e-mail with ${name}'s link to ${invitation.sentTo} could not be delivered: ${email.lastError ?? 'rejected by the mail server'}.`,
       'Correct the address with updateProfile if it is wrong, then send a new link with resendInvitation.',
-      '/troubleshooting/invitation-went-to-junk-mail/',
+      HELP_PAGES.changeEmail,
     );
   } else if (invitation && email?.status === 'RETRYING') {
     add('DELIVERY_RETRYING', `The e-mail with ${name}'s link is being retried (${email.attempts} attempt(s); last reply: ${email.lastError ?? 'none'}).`, 'Nothing to do yet; if it keeps failing, check the address.');
@@ -84,26 +85,26 @@ export function findingsFor(profile: DiagnosedProfile, now: Date): Finding[] {
       'LINKED',
       `${name} is linked to the ${account}; last sign-in ${day(profile.identity.lastSignInAt)}.`,
       'If they sign in with another account, they see no profile: they should use this one, or link the other with sendMyAssociationEmail / resendInvitation.',
-      '/troubleshooting/linked-the-wrong-account/',
+      HELP_PAGES.wrongAccountLinked,
     );
     return findings;
   }
 
   if (!invitation) {
-    add('NOT_INVITED', `${name} has no linked account and was never sent a link.`, 'Send an invitation with resendInvitation.', '/admins/resend-an-invitation/');
+    add('NOT_INVITED', `${name} has no linked account and was never sent a link.`, 'Send an invitation with resendInvitation.', HELP_PAGES.resendInvitation);
     return findings;
   }
   const state = invitationState(invitation, profile.status, now);
   const sent = `sent to ${invitation.sentTo} on ${day(invitation.createdAt)}`;
-  const byState: Record<string, [string, string, string]> = {
-    PENDING: ['INVITATION_PENDING', `${name} has no linked account yet; their link (${sent}) works until ${day(invitation.expiresAt)}.`, 'Ask them to open the e-mail (check junk mail), or send a new link with resendInvitation.'],
-    EXPIRED: ['INVITATION_EXPIRED', `${name}'s link (${sent}) expired on ${day(invitation.expiresAt)} before it was used.`, 'Send a new link with resendInvitation.'],
-    REVOKED: ['INVITATION_REVOKED', `${name}'s latest link (${sent}) was revoked.`, 'Send a new link with resendInvitation.'],
-    REPLACED: ['INVITATION_REPLACED', `${name}'s latest link (${sent}) was replaced.`, 'Send a new link with resendInvitation.'],
-    ACCEPTED: ['NOT_LINKED', `${name}'s link was used, but no account is linked now (it was unlinked).`, 'Send a new link with resendInvitation.'],
+  const byState: Record<string, [string, string, string, string]> = {
+    PENDING: ['INVITATION_PENDING', `${name} has no linked account yet; their link (${sent}) works until ${day(invitation.expiresAt)}.`, 'Ask them to open the e-mail (check junk mail), or send a new link with resendInvitation.', HELP_PAGES.junkMail],
+    EXPIRED: ['INVITATION_EXPIRED', `${name}'s link (${sent}) expired on ${day(invitation.expiresAt)} before it was used.`, 'Send a new link with resendInvitation.', helpPathFor('INVITATION_EXPIRED')],
+    REVOKED: ['INVITATION_REVOKED', `${name}'s latest link (${sent}) was revoked.`, 'Send a new link with resendInvitation.', helpPathFor('INVITATION_REVOKED')],
+    REPLACED: ['INVITATION_REPLACED', `${name}'s latest link (${sent}) was replaced.`, 'Send a new link with resendInvitation.', helpPathFor('INVITATION_REPLACED')],
+    ACCEPTED: ['NOT_LINKED', `${name}'s link was used, but no account is linked now (it was unlinked).`, 'Send a new link with resendInvitation.', HELP_PAGES.resendInvitation],
   };
   const entry = byState[state];
-  if (entry) add(entry[0], entry[1], entry[2], `/troubleshooting/${entry[0].toLowerCase().replaceAll('_', '-')}/`);
+  if (entry) add(...entry);
   return findings;
 }
 
@@ -123,7 +124,7 @@ export async function diagnoseAccess(ctx: Context, email: string): Promise<Diagn
       code: 'NO_PROFILE',
       message: `No profile with the address ${email} exists in the organizations you manage.`,
       fix: 'Check the spelling, or ask which address their organization registered; add them with addProfessional.',
-      helpPath: '/admins/invite-colleagues/',
+      helpPath: HELP_PAGES.inviteColleagues,
       profileId: null,
     });
   }
