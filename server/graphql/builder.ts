@@ -18,10 +18,13 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
     Date: { Input: string; Output: string };
   };
+  DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({
   plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  // The contract marks what is always there with `!`; a field that may be absent says `nullable: true`.
+  defaultFieldNullability: false,
   scopeAuth: {
     authScopes: async (ctx) => ({
       signedIn: ctx.session !== null,

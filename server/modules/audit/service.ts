@@ -41,7 +41,7 @@ export async function writeAudit(tx: Tx, actor: AuditActor, input: AuditInput): 
   await tx.auditEvent.create({ data: auditRow(actor, input) });
 }
 
-function auditRow(actor: AuditActor, input: AuditInput) {
+export function auditRow(actor: AuditActor, input: AuditInput) {
   return {
     action: input.action,
     actorIdentityId: actor.identityId,

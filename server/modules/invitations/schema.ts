@@ -4,7 +4,9 @@ import { invitationErrors } from '../../graphql/error-types.js';
 import { localId } from '../../graphql/ids.js';
 import * as E from '../../errors.js';
 import { normalizeEmail } from '../input.js';
+import { registerNodeLoader } from '../node/schema.js';
 import { Profile } from '../profiles/schema.js';
+import { maySeePrivate } from '../profiles/service.js';
 import { invitationState } from './service.js';
 import * as invitations from './service.js';
 import { selectProfile } from '../viewer/service.js';
@@ -79,10 +81,22 @@ builder.prismaObjectFields(Profile, (t) => ({
   latestInvitation: t.field({
     type: Invitation,
     nullable: true,
-    select: (_args, _ctx, nested) => ({ invitations: { orderBy: { createdAt: 'desc' }, take: 1, ...nested() } }),
-    resolve: (profile) => profile.invitations[0] ?? null,
+    description: 'The most recent link sent for this profile, with its state and delivery. Managers and the person only.',
+    select: (_args, _ctx, nested) => ({
+      identityId: true,
+      organization: { select: { id: true, partnerId: true, kind: true } },
+      invitations: { orderBy: { createdAt: 'desc' }, take: 1, ...nested() },
+    }),
+    resolve: async (profile, _args, ctx) => (maySeePrivate(await ctx.actor(), profile) ? profile.invitations[0] ?? null : null),
   }),
 }));
+
+// node(id) for invitations: the same people who may see the profile's private side.
+registerNodeLoader('Invitation', async (ctx, actor, id, query) => {
+  const invitation = await ctx.db.invitation.findUnique({ where: { id }, select: { profile: { select: { identityId: true, organization: { select: { id: true, partnerId: true, kind: true } } } } } });
+  if (!invitation || !maySeePrivate(actor, invitation.profile)) return null;
+  return ctx.db.invitation.findUnique({ ...query, where: { id } });
+});
 
 interface PreviewShape extends invitations.AssociationPreviewResult {}
 

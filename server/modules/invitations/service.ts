@@ -6,7 +6,6 @@ import { endSessionsActingAs, setCurrentProfile } from '../../auth/session.js';
 import type { Config } from '../../config.js';
 import type { Db, Tx } from '../../db/client.js';
 import {
-  InvalidInputError,
   InvitationExpiredError,
   InvitationNotFoundError,
   InvitationReplacedError,
@@ -16,7 +15,7 @@ import {
 } from '../../errors.js';
 import { associationMail, securityNoticeMail } from '../../mail/templates/invitation.js';
 import type { AppServices } from '../../services.js';
-import { SYSTEM_ACTOR, writeAudit, type AuditActor } from '../audit/service.js';
+import { auditRow, SYSTEM_ACTOR, writeAudit, type AuditActor } from '../audit/service.js';
 import { hasAccessToday, isoDay } from '../organizations/plans.js';
 import { hashToken, isWellFormedToken, newToken } from './tokens.js';
 
@@ -80,51 +79,77 @@ export function maskEmail(email: string): string {
 
 const pending = { acceptedAt: null, revokedAt: null, replacedAt: null } as const;
 
+export interface IssueInput {
+  profile: { id: string; email: string; givenName: string; familyName: string; organizationId?: string };
+  organizationName: string;
+  purpose: InvitationPurpose;
+  actor: AuditActor;
+}
+
 /** Sends a new link for a profile: older pending links are replaced (R5), the e-mail goes to the outbox, audited. */
-export async function issueInvitation(
-  tx: Tx,
-  deps: InvitationDeps,
-  input: {
-    profile: { id: string; email: string; givenName: string; familyName: string; organizationId?: string };
-    organizationName: string;
-    purpose: InvitationPurpose;
-    actor: AuditActor;
-  },
-): Promise<{ invitationId: string }> {
+export async function issueInvitation(tx: Tx, deps: InvitationDeps, input: IssueInput): Promise<{ invitationId: string }> {
+  const [issued] = await issueInvitations(tx, deps, [input]);
+  return issued!;
+}
+
+/** issueInvitation for many profiles at once, in a fixed number of statements (bulk adds, imports). */
+export async function issueInvitations(tx: Tx, deps: InvitationDeps, inputs: readonly IssueInput[]): Promise<{ invitationId: string }[]> {
+  if (inputs.length === 0) return [];
   const { config, services } = deps;
   const now = services.now();
-  const { profile } = input;
-  const organizationId = profile.organizationId ?? (await tx.profile.findUniqueOrThrow({ where: { id: profile.id }, select: { organizationId: true } })).organizationId;
-  const replaced = await tx.invitation.updateMany({ where: { profileId: profile.id, ...pending }, data: { replacedAt: now } });
-  const { token, hash } = newToken();
+  const profileIds = inputs.map((i) => i.profile.id);
+  const missingOrg = inputs.filter((i) => !i.profile.organizationId).map((i) => i.profile.id);
+  const orgOf = new Map(
+    missingOrg.length ? (await tx.profile.findMany({ where: { id: { in: missingOrg } }, select: { id: true, organizationId: true } })).map((p) => [p.id, p.organizationId]) : [],
+  );
+  const replacing = await tx.invitation.findMany({ where: { profileId: { in: profileIds }, ...pending }, select: { profileId: true } });
+  if (replacing.length) await tx.invitation.updateMany({ where: { profileId: { in: profileIds }, ...pending }, data: { replacedAt: now } });
+  const replacedCount = new Map<string, number>();
+  for (const r of replacing) replacedCount.set(r.profileId, (replacedCount.get(r.profileId) ?? 0) + 1);
+
   const expiresAt = new Date(now.getTime() + config.invitationTtlHours * 3_600_000);
-  const invitation = await tx.invitation.create({
-    data: { profileId: profile.id, purpose: input.purpose, tokenHash: hash, sentTo: profile.email, expiresAt, createdAt: now },
+  const tokens = inputs.map(() => newToken());
+  const created = await tx.invitation.createManyAndReturn({
+    data: inputs.map((input, i) => ({ profileId: input.profile.id, purpose: input.purpose, tokenHash: tokens[i]!.hash, sentTo: input.profile.email, expiresAt, createdAt: now })),
+    select: { id: true, tokenHash: true },
   });
-  const mail = associationMail({
-    purpose: input.purpose,
-    givenName: profile.givenName,
-    organizationName: input.organizationName,
-    vendorName: config.vendor.name,
-    link: `${config.publicUrl}/account/associate/#token=${token}`,
-    expiresAt,
-    portalUrl: config.publicUrl,
-    helpUrl: config.helpUrl,
+  const idByHash = new Map(created.map((c) => [c.tokenHash, c.id]));
+  const invitationIds = tokens.map((t) => idByHash.get(t.hash)!);
+
+  await tx.outboxEmail.createMany({
+    data: inputs.map((input, i) => ({
+      messageId: messageIdFor(config),
+      kind: `association.${input.purpose.toLowerCase()}`,
+      to: input.profile.email,
+      invitationId: invitationIds[i]!,
+      ...associationMail({
+        purpose: input.purpose,
+        givenName: input.profile.givenName,
+        organizationName: input.organizationName,
+        vendorName: config.vendor.name,
+        link: `${config.publicUrl}/account/associate/#token=${tokens[i]!.token}`,
+        expiresAt,
+        portalUrl: config.publicUrl,
+        helpUrl: config.helpUrl,
+      }),
+    })),
   });
-  await tx.outboxEmail.create({
-    data: { messageId: messageIdFor(config), kind: `association.${input.purpose.toLowerCase()}`, to: profile.email, ...mail, invitationId: invitation.id },
-  });
-  await writeAudit(tx, input.actor, {
-    action: 'invitation.send',
-    organizationId,
-    targetProfileId: profile.id,
-    targetType: 'Invitation',
-    targetId: invitation.id,
-    summary: `${input.actor.displayName ?? 'Portico'} sent a ${describePurpose(input.purpose)} to ${profile.email}${replaced.count ? ` (replacing ${replaced.count} earlier link${replaced.count > 1 ? 's' : ''})` : ''}`,
-    after: { purpose: input.purpose, sentTo: profile.email, expiresAt: expiresAt.toISOString() },
+  await tx.auditEvent.createMany({
+    data: inputs.map((input, i) => {
+      const replaced = replacedCount.get(input.profile.id) ?? 0;
+      return auditRow(input.actor, {
+        action: 'invitation.send',
+        organizationId: input.profile.organizationId ?? orgOf.get(input.profile.id) ?? null,
+        targetProfileId: input.profile.id,
+        targetType: 'Invitation',
+        targetId: invitationIds[i]!,
+        summary: `${input.actor.displayName ?? 'Portico'} sent a ${describePurpose(input.purpose)} to ${input.profile.email}${replaced ? ` (replacing ${replaced} earlier link${replaced > 1 ? 's' : ''})` : ''}`,
+        after: { purpose: input.purpose, sentTo: input.profile.email, expiresAt: expiresAt.toISOString() },
+      });
+    }),
   });
   services.mailQueued();
-  return { invitationId: invitation.id };
+  return invitationIds.map((invitationId) => ({ invitationId }));
 }
 
 function describePurpose(purpose: InvitationPurpose): string {
@@ -279,19 +304,8 @@ export async function sendLinksToAddress(db: Db, deps: InvitationDeps, email: st
     select: { id: true, email: true, givenName: true, familyName: true, organizationId: true, organization: { select: { name: true } } },
   });
   if (profiles.length === 0) return 0;
-  await db.$transaction(async (tx) => {
-    for (const profile of profiles) {
-      await issueInvitation(tx, deps, {
-        profile,
-        organizationName: profile.organization.name,
-        purpose: 'SELF_SERVICE',
-        actor: { ...SYSTEM_ACTOR, displayName: 'Self-service request' },
-      });
-    }
-  });
+  const actor = { ...SYSTEM_ACTOR, displayName: 'Self-service request' };
+  await db.$transaction((tx) => issueInvitations(tx, deps, profiles.map((profile) => ({ profile, organizationName: profile.organization.name, purpose: 'SELF_SERVICE' as const, actor }))));
   return profiles.length;
 }
 
-export function invalidToken(): InvalidInputError {
-  return new InvalidInputError('token', 'The link is incomplete.');
-}

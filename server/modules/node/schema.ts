@@ -6,8 +6,8 @@ import { queryFromInfo } from '@pothos/plugin-prisma';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../graphql/builder.js';
 import type { Actor, Context } from '../../graphql/context.js';
-import { managedOrganizations } from '../access.js';
-import { visibleFilter } from '../organizations/service.js';
+import { managedOrganizations, visibleOrganizations } from '../access.js';
+
 
 /**
  * Loads one object of a type by database id, for this actor; null when it does not exist or the actor may not
@@ -23,12 +23,12 @@ export function registerNodeLoader(typename: string, loader: NodeLoader): void {
 }
 
 registerNodeLoader('Organization', (ctx, actor, id, query) => {
-  const visible = visibleFilter(actor);
+  const visible = visibleOrganizations(actor);
   return visible ? ctx.db.organization.findFirst({ ...query, where: { AND: [{ id }, visible] } }) : Promise.resolve(null);
 });
 
 registerNodeLoader('ServicePlan', (ctx, actor, id, query) => {
-  const visible = visibleFilter(actor);
+  const visible = visibleOrganizations(actor);
   return visible ? ctx.db.servicePlan.findFirst({ ...query, where: { id, organization: visible } }) : Promise.resolve(null);
 });
 
@@ -37,7 +37,7 @@ registerNodeLoader('ServicePlan', (ctx, actor, id, query) => {
 registerNodeLoader('Profile', (ctx, actor, id, query) => {
   if (actor.role === 'SUPPORT' && actor.profile) return ctx.db.profile.findUnique({ ...query, where: { id } });
   const managed = managedOrganizations(actor);
-  const visible = visibleFilter(actor);
+  const visible = visibleOrganizations(actor);
   const paths = [
     { identityId: actor.identityId },
     ...(managed ? [{ organization: managed }] : []),

@@ -42,9 +42,6 @@ export function sees(actor: Actor | null, org: OrganizationRef): boolean {
  * visibleOrganizations (access.ts), safe for support: that gives support `OR: [{}, …]`, and Prisma 7 reads an
  * empty object inside OR as "nothing", so support would see no organization.
  */
-export function visibleFilter(actor: Actor): Prisma.OrganizationWhereInput | null {
-  return actor.role === 'SUPPORT' && actor.profile ? {} : visibleOrganizations(actor);
-}
 
 /** `contains`, case-insensitive on both databases (SQLite's LIKE already is for ASCII; PostgreSQL needs the mode). */
 export function containsText(ctx: Pick<Context, 'config'>, text: string): { contains: string } {
@@ -54,7 +51,7 @@ export function containsText(ctx: Pick<Context, 'config'>, text: string): { cont
 /** The filter of `organizations(search:)`: what the actor may see, by name or account number. */
 export async function organizationsFilter(ctx: Context, search: string | null | undefined) {
   const actor = await requireActingActor(ctx);
-  const visible = visibleFilter(actor)!;
+  const visible = visibleOrganizations(actor)!;
   const text = search?.trim();
   return text ? { AND: [visible, { OR: [{ name: containsText(ctx, text) }, { accountNumber: containsText(ctx, text) }] }] } : visible;
 }
@@ -63,7 +60,7 @@ export async function organizationsFilter(ctx: Context, search: string | null | 
 export async function visibleOrganizationWhere(ctx: Context, id: string | null) {
   const actor = await requireActingActor(ctx);
   if (!id) throw new ForbiddenError();
-  return { AND: [{ id }, visibleFilter(actor)!] };
+  return { AND: [{ id }, visibleOrganizations(actor)!] };
 }
 
 /**

@@ -160,6 +160,16 @@ export const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
 
 const AddProfessionalSuccess = profilePayload('AddProfessionalSuccess', 'The profile was added (and its invitation sent, if asked).');
 const UpdateProfileSuccess = profilePayload('UpdateProfileSuccess', 'The profile as it is now.');
+const UpdateMyProfileSuccess = profilePayload('UpdateMyProfileSuccess', 'Your profile as it is now.');
+
+export const UpdateMyProfileInput = builder.inputType('UpdateMyProfileInput', {
+  description: 'Your own names and e-mail; a field left out stays as it is.',
+  fields: (t) => ({
+    givenName: t.string(),
+    familyName: t.string(),
+    email: t.string(),
+  }),
+});
 const SetAdministratorSuccess = profilePayload('SetAdministratorSuccess', 'The profile as it is now.');
 const RemoveProfileSuccess = profilePayload('RemoveProfileSuccess', 'The profile, now REMOVED; its sessions ended and its pending links were revoked.');
 const UnlinkIdentitySuccess = profilePayload('UnlinkIdentitySuccess', 'The profile, now without a linked account; its sessions ended.');
@@ -227,6 +237,13 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
     errors: resultOf('updateProfile', [E.DuplicateEmailError, E.InvalidInputError, E.LastAdministratorError]),
     resolve: (_root, { input }, ctx) => profiles.updateProfile(ctx, { ...input, profileId: idArg(input.profileId, 'Profile') }),
+  }),
+  updateMyProfile: t.field({
+    type: UpdateMyProfileSuccess,
+    description: 'Changes your own names or e-mail, for the profile you act as. An e-mail change cancels links sent to the old address.',
+    args: { input: t.arg({ type: UpdateMyProfileInput, required: true }) },
+    errors: resultOf('updateMyProfile', [E.DuplicateEmailError, E.InvalidInputError]),
+    resolve: (_root, { input }, ctx) => profiles.updateMyProfile(ctx, input),
   }),
   setAdministrator: t.field({
     type: SetAdministratorSuccess,

@@ -7,7 +7,7 @@ import type { Actor, Context } from '../../graphql/context.js';
 import { canManageOrganization, requireActingActor, requireSupport, type ActingActor } from '../access.js';
 import { actorName, auditActorOf, writeAudit, writeAudits, type AuditActor } from '../audit/service.js';
 import { normalizeEmail, normalizeName } from '../input.js';
-import { issueInvitation, revokePendingInvitations } from '../invitations/service.js';
+import { issueInvitation, issueInvitations, revokePendingInvitations } from '../invitations/service.js';
 import { assertAdministered, lockOrganization, manages } from '../organizations/service.js';
 
 export const MAX_PROFESSIONALS_PER_CALL = 1000;
@@ -134,9 +134,7 @@ export async function addProfessionals(
       })),
     );
     if (input.sendInvitations) {
-      for (const p of created) {
-        await issueInvitation(tx, ctx, { profile: { ...p, organizationId }, organizationName: organization.name, purpose: 'INVITATION', actor: audit });
-      }
+      await issueInvitations(tx, ctx, created.map((p) => ({ profile: { ...p, organizationId }, organizationName: organization.name, purpose: 'INVITATION' as const, actor: audit })));
     }
   }, BULK_TRANSACTION);
   return results;
@@ -183,9 +181,27 @@ function removedError(): InvalidInputError {
  */
 export async function updateProfile(
   ctx: Context,
-  input: { profileId: string | null; givenName?: string | null; familyName?: string | null; email?: string | null; sendInvitation?: boolean | null },
+  input: { profileId: string | null } & ProfileChanges,
 ): Promise<{ profileId: string }> {
   const { audit, profile } = await manageableProfile(ctx, input.profileId);
+  return changeProfile(ctx, audit, profile, input);
+}
+
+/** A person's own names and e-mail, for the profile they act as (as SELF in the audit log). */
+export async function updateMyProfile(ctx: Context, input: Omit<ProfileChanges, 'sendInvitation'>): Promise<{ profileId: string }> {
+  const actor = await requireActingActor(ctx);
+  const profile = await ctx.db.profile.findUniqueOrThrow({ where: { id: actor.profile.id }, select: manageable });
+  return changeProfile(ctx, { ...auditActorOf(actor), role: 'SELF' }, profile, { ...input, sendInvitation: false });
+}
+
+interface ProfileChanges { givenName?: string | null; familyName?: string | null; email?: string | null; sendInvitation?: boolean | null }
+
+async function changeProfile(
+  ctx: Context,
+  audit: AuditActor,
+  profile: Awaited<ReturnType<typeof manageableProfile>>['profile'],
+  input: ProfileChanges,
+): Promise<{ profileId: string }> {
   if (profile.status === 'REMOVED') throw removedError();
   const wanted: { givenName?: string; familyName?: string; email?: string } = {};
   for (const field of ['givenName', 'familyName'] as const) {

@@ -47,7 +47,7 @@ describe('the invitation e-mail', () => {
     expect(mail.html).toContain(`${app.url}/account/associate/#token=`);
     expect(new Set(mail.html.match(/#token=[A-Za-z0-9_-]+/g))).toHaveProperty("size", 1);
     expect(mail.html.match(/display:inline-block/g)).toHaveLength(1);
-    expect(mail.text).toContain(`${app.url}/guides/accept-an-invitation/`);
+    expect(mail.text).toContain(`${app.url}/guides/accept-invitation/`);
     expect(mail.messageId).toMatch(/^<.+@.+>$/);
   });
 
