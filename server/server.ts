@@ -6,7 +6,7 @@ import { describeConfig, loadConfig, type Config } from './config.js';
 import { createDb, type Db } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { startMailCatcher, type MailCatcher } from './dev/mail-catcher.js';
-import { seedDemoData } from './dev/seed.js';
+import { alignDemoIssuers, seedDemoData } from './dev/seed.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMemoryMailer, createSmtpMailer, type Mailer } from './mail/mailer.js';
 import { createMetrics } from './metrics.js';
@@ -75,6 +75,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const services: AppServices = { now, mailQueued: () => outbox.wake(), linkRequests: createLinkRequestLimiter(db, config) };
   if (config.mode === 'demo' && (options.seed ?? true)) {
     if (await seedDemoData(db, { publicUrl: config.publicUrl, now: now(), config, services })) logger.info('loaded the demo data');
+    const moved = await alignDemoIssuers(db, config.publicUrl);
+    if (moved) logger.info({ moved }, 'demo identities follow the new public URL');
   }
   const { app, close: closeApp } = await createApp({ config, db, logger, services, metrics, mailCatcher });
   server.on('request', app);

@@ -132,3 +132,23 @@ export async function seedDemoData(db: Db, options: { publicUrl: string; now: Da
   });
   return true;
 }
+
+/**
+ * The demo provider's issuer is a URL with the port in it, and identities are keyed by issuer. When the demo
+ * starts again on another PUBLIC_URL or PORT with the same database, the demo identities follow the new issuer,
+ * so the seeded people still sign in as themselves. Demo mode only.
+ */
+export async function alignDemoIssuers(db: Db, publicUrl: string): Promise<number> {
+  let moved = 0;
+  for (const key of ['personal', 'work'] as const) {
+    const issuer = issuerFor(publicUrl, key);
+    const stale = await db.identity.findMany({ where: { provider: key, issuer: { not: issuer, endsWith: `/dev/idp/${key}` }, email: { not: null } } });
+    for (const identity of stale) {
+      const subject = demoSubject(issuer, identity.email!);
+      if (await db.identity.findUnique({ where: { issuer_subject: { issuer, subject } } })) continue;
+      await db.identity.update({ where: { id: identity.id }, data: { issuer, subject } });
+      moved += 1;
+    }
+  }
+  return moved;
+}

@@ -1,23 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { ERROR_CODES } from '../../server/help-pages.js';
 import { BUILD_TIMEOUT_MS, ensureHelpSiteBuilt, HELP_DIST, listHtmlPages } from '../helpers/help-site-build.js';
 
-/** The API's error codes; each typed error's helpUrl is /troubleshooting/<code in kebab case>/. */
-const ERROR_CODES = [
-  'INVITATION_NOT_FOUND',
-  'INVITATION_EXPIRED',
-  'INVITATION_USED',
-  'INVITATION_REPLACED',
-  'INVITATION_REVOKED',
-  'PROFILE_REMOVED',
-  'SERVICE_PLAN_INACTIVE',
-  'LAST_ADMINISTRATOR',
-  'DUPLICATE_EMAIL',
-  'INVALID_INPUT',
-  'RATE_LIMITED',
-  'NOT_YOUR_PROFILE',
-];
 
 const read = (file: string) => readFileSync(join(HELP_DIST, file), 'utf8');
 

@@ -5,7 +5,7 @@ import { localId } from '../../graphql/ids.js';
 import * as E from '../../errors.js';
 import { normalizeEmail } from '../input.js';
 import { registerNodeLoader } from '../node/schema.js';
-import { Profile } from '../profiles/schema.js';
+import { Profile, profilePayload, resultOf } from '../profiles/schema.js';
 import { maySeePrivate } from '../profiles/service.js';
 import { invitationState } from './service.js';
 import * as invitations from './service.js';
@@ -122,14 +122,6 @@ builder.queryField('associationPreview', (t) =>
   }),
 );
 
-const ProfilePayload = (name: string, description: string) =>
-  builder.objectRef<{ profileId: string }>(name).implement({
-    description,
-    fields: (t) => ({
-      profile: t.prismaField({ type: Profile, resolve: (query, parent, _args, ctx) => ctx.db.profile.findUniqueOrThrow({ ...query, where: { id: parent.profileId } }) }),
-    }),
-  });
-
 const InvitationPayload = (name: string, description: string) =>
   builder.objectRef<{ invitationId: string }>(name).implement({
     description,
@@ -138,8 +130,8 @@ const InvitationPayload = (name: string, description: string) =>
     }),
   });
 
-const AssociateIdentitySuccess = ProfilePayload('AssociateIdentitySuccess', 'The signed-in account is now linked to this profile.');
-const SelectProfileSuccess = ProfilePayload('SelectProfileSuccess', 'The session now acts as this profile.');
+const AssociateIdentitySuccess = profilePayload('AssociateIdentitySuccess', 'The signed-in account is now linked to this profile.');
+const SelectProfileSuccess = profilePayload('SelectProfileSuccess', 'The session now acts as this profile.');
 const SendMyAssociationEmailSuccess = InvitationPayload('SendMyAssociationEmailSuccess', 'A new link is on its way to the profile address.');
 const ResendInvitationSuccess = InvitationPayload('ResendInvitationSuccess', 'A new invitation replaced any earlier link and is on its way.');
 const RevokeInvitationSuccess = InvitationPayload('RevokeInvitationSuccess', 'The link no longer works.');
@@ -157,7 +149,7 @@ builder.mutationFields((t) => ({
     type: RequestAssociationEmailsSuccess,
     description: 'Sends one e-mail with a fresh link per active profile with this address. Answers the same whether or not any exists.',
     args: { email: t.arg.string({ required: true }) },
-    errors: { types: [E.InvalidInputError, E.RateLimitedError], directResult: true, union: { name: 'RequestAssociationEmailsResult' } },
+    errors: resultOf('requestAssociationEmails', [E.InvalidInputError, E.RateLimitedError]),
     resolve: async (_root, { email: raw }, ctx) => {
       const started = Date.now();
       const email = normalizeEmail(raw.slice(0, 1000));
@@ -180,7 +172,7 @@ builder.mutationFields((t) => ({
     description: "Links the signed-in account to the link's profile. The link works once.",
     args: { token: t.arg.string({ required: true }) },
     authScopes: { signedIn: true },
-    errors: { types: [...invitationErrors], directResult: true, union: { name: 'AssociateIdentityResult' } },
+    errors: resultOf('associateIdentity', [...invitationErrors]),
     resolve: async (_root, { token }, ctx) => {
       const outcome = await associateForViewer(ctx, token);
       if (outcome instanceof E.DomainError) throw outcome;
@@ -192,7 +184,7 @@ builder.mutationFields((t) => ({
     description: 'Makes one of your profiles the current one. Switch any time; no need to sign out.',
     args: { profileId: t.arg.id({ required: true }) },
     authScopes: { signedIn: true },
-    errors: { types: [E.NotYourProfileError, E.ServicePlanInactiveError], directResult: true, union: { name: 'SelectProfileResult' } },
+    errors: resultOf('selectProfile', [E.NotYourProfileError, E.ServicePlanInactiveError]),
     resolve: async (_root, { profileId }, ctx) => {
       const id = localId(String(profileId), 'Profile');
       if (!id) throw new E.NotYourProfileError();
@@ -205,7 +197,7 @@ builder.mutationFields((t) => ({
     type: SendMyAssociationEmailSuccess,
     description: "Sends a fresh link to the current profile's address, to link another sign-in account.",
     authScopes: { signedIn: true },
-    errors: { types: [E.RateLimitedError], directResult: true, union: { name: 'SendMyAssociationEmailResult' } },
+    errors: resultOf('sendMyAssociationEmail', [E.RateLimitedError]),
     resolve: async (_root, _args, ctx) => {
       const outcome = await sendMyAssociationEmail(ctx);
       if (outcome instanceof E.DomainError) throw outcome;
@@ -217,7 +209,7 @@ builder.mutationFields((t) => ({
     description: 'Administrators: sends the person a new invitation; earlier links stop working.',
     args: { profileId: t.arg.id({ required: true }) },
     authScopes: { signedIn: true },
-    errors: { types: [E.ProfileRemovedError], directResult: true, union: { name: 'ResendInvitationResult' } },
+    errors: resultOf('resendInvitation', [E.ProfileRemovedError]),
     resolve: async (_root, { profileId }, ctx) => {
       const outcome = await resendInvitation(ctx, String(profileId));
       if (outcome instanceof E.DomainError) throw outcome;
@@ -229,7 +221,7 @@ builder.mutationFields((t) => ({
     description: 'Administrators: stops a link from working.',
     args: { invitationId: t.arg.id({ required: true }) },
     authScopes: { signedIn: true },
-    errors: { types: [E.InvitationUsedError, E.InvitationRevokedError, E.InvitationReplacedError, E.InvitationExpiredError], directResult: true, union: { name: 'RevokeInvitationResult' } },
+    errors: resultOf('revokeInvitation', [E.InvitationUsedError, E.InvitationRevokedError, E.InvitationReplacedError, E.InvitationExpiredError]),
     resolve: async (_root, { invitationId }, ctx) => {
       const outcome = await revokeInvitation(ctx, String(invitationId));
       if (outcome instanceof E.DomainError) throw outcome;
