@@ -32,7 +32,8 @@ export const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
     }),
     isSupport: t.boolean({
       description: 'Whether the current profile is vendor support.',
-      resolve: async (_v, _args, ctx) => (await ctx.actor())?.role === 'SUPPORT',
+      // Without a current profile nobody acts as support: no need to load the actor on this hot path.
+      resolve: async (v, _args, ctx) => v.currentProfileId !== null && (await ctx.actor())?.role === 'SUPPORT',
     }),
   }),
 });
