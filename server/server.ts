@@ -15,7 +15,10 @@ import { createLinkRequestLimiter } from './modules/invitations/rate-limit.js';
 import type { AppServices } from './services.js';
 
 export interface RunningServer {
+  /** The public URL (PUBLIC_URL, or this server's own address). */
   url: string;
+  /** Where this instance itself listens; differs from `url` behind a load balancer. */
+  listenUrl: string;
   config: Config;
   db: Db;
   logger: Logger;
@@ -84,6 +87,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   return {
     url,
+    listenUrl: `http://${['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host) ? 'localhost' : config.host}:${port}`,
     config,
     db,
     logger,

@@ -47,8 +47,8 @@ describe('signing in through the demo provider', () => {
     ['work', 'robin@wideworld.example'],
   ])('with a %s account ends on returnTo, signed in as that identity', async (provider, email) => {
     const client = app.client();
-    const response = await signIn(client, provider, email, { returnTo: '/account/choose-profile?from=test' });
-    expect(response.url).toBe(`${app.url}/account/choose-profile?from=test`);
+    const response = await signIn(client, provider, email, { returnTo: '/account/choose-profile/?from=test' });
+    expect(response.url).toBe(`${app.url}/account/choose-profile/?from=test`);
     const me = await viewer(client);
     expect(me.signedIn).toBe(true);
     expect(me.identity).toMatchObject({ email, provider: { key: provider } });

@@ -78,7 +78,8 @@ describe('the help site in a real browser', () => {
 
   beforeAll(async () => {
     await ensureHelpSiteBuilt();
-    paths = listHtmlPages().map(pagePath);
+    // The account pages talk to /graphql, which this static copy lacks: test/e2e checks them against the real server.
+    paths = listHtmlPages().map(pagePath).filter((p) => !p.startsWith('/account/'));
     server = await serveStatic(HELP_DIST);
     browser = await launchBrowser();
   }, BUILD_TIMEOUT_MS);

@@ -19,7 +19,8 @@ describe.skipIf(!pgUp)('two instances on one PostgreSQL database (skipped: no Po
     // The database outlives the apps: it is dropped below, not by them.
     const shared = { ...database, drop: async () => {} };
     a = await startTestApp({ database: shared, env });
-    b = await startTestApp({ database: shared, env });
+    // Behind a load balancer every instance has the same public URL; B is reached at its own address.
+    b = await startTestApp({ database: shared, env: { ...env, PUBLIC_URL: a.url } });
     alex = await a.signedIn('alex@fabrikam.example');
   }, 120_000);
   afterAll(async () => {
@@ -28,7 +29,7 @@ describe.skipIf(!pgUp)('two instances on one PostgreSQL database (skipped: no Po
     await database?.drop();
   });
 
-  const urlOf = (app: TestApp) => `${app.url}/graphql`;
+  const urlOf = (app: TestApp) => `${app.listenUrl}/graphql`;
 
 
   it('lets exactly one of twenty redemptions win when they are spread over both instances', async () => {

@@ -1,0 +1,75 @@
+// Small DOM helpers shared by the account pages: switching views, filling slots, showing progress and errors.
+
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`#${id} is missing from the page`);
+  return element as T;
+}
+
+/** Shows the child `[data-view=name]` of `root` and hides the others; moves focus to its heading when asked. */
+export function showView(root: HTMLElement, name: string, focus = false): HTMLElement {
+  let shown: HTMLElement | undefined;
+  for (const view of root.querySelectorAll<HTMLElement>(':scope > [data-view]')) {
+    const match = view.dataset.view === name;
+    view.hidden = !match;
+    if (match) shown = view;
+  }
+  if (!shown) throw new Error(`no view "${name}"`);
+  if (focus) shown.querySelector<HTMLElement>('h2[tabindex="-1"]')?.focus();
+  return shown;
+}
+
+/** Sets the text of every `[data-slot=name]` inside `root`. */
+export function fill(root: ParentNode, slots: Record<string, string>): void {
+  for (const [name, value] of Object.entries(slots)) {
+    for (const element of root.querySelectorAll<HTMLElement>(`[data-slot="${name}"]`)) element.textContent = value;
+  }
+}
+
+/** Marks a form busy (aria-busy, disabled submit button) while `work` runs. */
+export async function whileBusy<T>(form: HTMLElement, work: () => Promise<T>): Promise<T> {
+  const buttons = [...form.querySelectorAll<HTMLButtonElement>('button')];
+  form.setAttribute('aria-busy', 'true');
+  for (const button of buttons) button.disabled = true;
+  try {
+    return await work();
+  } finally {
+    form.removeAttribute('aria-busy');
+    for (const button of buttons) button.disabled = false;
+  }
+}
+
+/** Writes a message into a status region (role=status or role=alert); empty text clears it. */
+export function say(region: HTMLElement, text: string, tone: 'info' | 'success' | 'error' = 'info'): void {
+  region.textContent = text;
+  region.dataset.tone = tone;
+  region.hidden = text === '';
+}
+
+/** Marks one field invalid with the message in `errorElement` (or clears it). */
+export function fieldError(input: HTMLInputElement, errorElement: HTMLElement, message: string | null): void {
+  if (message) {
+    input.setAttribute('aria-invalid', 'true');
+    errorElement.textContent = message;
+    errorElement.hidden = false;
+  } else {
+    input.removeAttribute('aria-invalid');
+    errorElement.textContent = '';
+    errorElement.hidden = true;
+  }
+}
+
+/** "12 March 2026", the same in every browser. */
+export function formatDate(iso: string): string {
+  return new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+/** A same-origin path from the query (e.g. returnTo), or null: never a URL that leaves the site. */
+export function samePath(value: string | null): string | null {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\u0000-\u001f\u007f\\]/.test(value)) return null;
+  try {
+    return new URL(value, location.origin).origin === location.origin ? value : null;
+  } catch {
+    return null;
+  }
+}

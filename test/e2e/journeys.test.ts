@@ -1,0 +1,281 @@
+// The whole journey of a professional in a real browser against the real server: invitation e-mail, the account
+// pages, the demo provider's sign-in, linking, switching and re-linking. Every page visited is saved as a
+// screenshot for the help site's guides (see help-site/README.md).
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { BUILD_TIMEOUT_MS, ensureHelpSiteBuilt } from '../helpers/help-site-build.js';
+import type { HttpClient } from '../helpers/http-client.js';
+import { mailTo } from '../helpers/mail.js';
+import {
+  addProfessional,
+  LINK_REQUEST_ANSWER,
+  linkFrom,
+  mailsTo,
+  openPage,
+  ownOrganizationId,
+  screenshot,
+  seenMail,
+  signInAtProvider,
+  viewerIn,
+} from './support.js';
+
+const JOURNEY_MS = 120_000;
+
+describe('a professional in a real browser', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let alex: HttpClient;
+  let fabrikamId: string;
+
+  beforeAll(async () => {
+    // The server decides at start whether it serves the help site, so the site is built first.
+    await ensureHelpSiteBuilt();
+    app = await startTestApp({ env: { OUTBOX_POLL_MS: '100' } });
+    browser = await launchBrowser();
+    alex = await app.signedIn('alex@fabrikam.example');
+    fabrikamId = await ownOrganizationId(alex);
+  }, BUILD_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  test('an invited professional opens the e-mail, signs in with a personal account and links it', async () => {
+    const { page, assertClean, close } = await openPage(browser, app);
+    try {
+      const arrival = mailTo(app.mailCatcher!, 'dana@fabrikam.example');
+      const profileId = await addProfessional(alex, { organizationId: fabrikamId, givenName: 'Dana', familyName: 'Diaz', email: 'dana@fabrikam.example', sendInvitation: true });
+      const mail = await arrival;
+      const link = linkFrom(mail);
+
+      await page.goto(`${app.url}/dev/mailbox`);
+      await page.getByRole('heading', { level: 2, name: mail.subject }).first().waitFor();
+      // Only the e-mail itself: the mailbox around it shows the time and the test's port, which change every run.
+      await screenshot(page, 'invitation-email', page.locator('iframe').first());
+
+      await page.goto(link);
+      await page.getByRole('heading', { name: 'Sign in with the account you want to link' }).waitFor();
+      // The token left the address bar as soon as the page read it.
+      expect(page.url()).toBe(`${app.url}/account/associate/`);
+      await expect.poll(() => page.locator('#associate').innerText()).toContain('Fabrikam Ltd');
+      expect(await page.locator('#associate').innerText()).toContain('d***@f***.example');
+      await screenshot(page, 'associate-signed-out');
+
+      await page.getByRole('button', { name: 'Personal account' }).click();
+      await signInAtProvider(page, 'dana.diaz@mail.example');
+      const question = page.locator('#confirm-question');
+      await question.waitFor();
+      expect(await question.innerText()).toBe('You are signed in as dana.diaz@mail.example (personal account). Link this account to Dana at Fabrikam Ltd?');
+      expect(page.url()).toBe(`${app.url}/account/associate/`);
+      await screenshot(page, 'associate-confirm');
+
+      await page.getByRole('button', { name: 'Link this account' }).click();
+      await page.getByRole('heading', { name: 'Your account is linked' }).waitFor();
+      expect(await page.locator('#associate').innerText()).toContain('Sign in with this same account');
+      await screenshot(page, 'associate-success');
+
+      const viewer = await viewerIn(page);
+      expect(viewer.identity?.email).toBe('dana.diaz@mail.example');
+      expect(viewer.currentProfile?.id).toBe(profileId);
+      expect(await page.evaluate(() => sessionStorage.getItem('portico.associationToken'))).toBeNull();
+
+      await page.goto(`${app.url}/account/profile/`);
+      await page.getByRole('heading', { name: 'Your profile' }).waitFor();
+      await expect.poll(() => page.locator('.account-bar').innerText()).toContain('acting as Dana Diaz at Fabrikam Ltd');
+      await screenshot(page, 'profile');
+      assertClean();
+    } finally {
+      await close();
+    }
+  }, JOURNEY_MS);
+
+  test('a person without their invitation asks for links, follows both with one account and switches profile', async () => {
+    const robin = await app.signedIn('robin@wideworld.example', 'work');
+    const wideWorldId = await ownOrganizationId(robin);
+    const email = 'sky@consulting.example';
+    await addProfessional(alex, { organizationId: fabrikamId, givenName: 'Sky', familyName: 'Sato', email, sendInvitation: false });
+    await addProfessional(robin, { organizationId: wideWorldId, givenName: 'Sky', familyName: 'Sato', email, sendInvitation: false });
+
+    const { page, assertClean, close } = await openPage(browser, app);
+    try {
+      const before = seenMail(app.mailCatcher!);
+      await page.goto(`${app.url}/account/request-link/`);
+      await page.getByLabel('E-mail address your organization registered').fill(email);
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await expect.poll(() => page.locator('#request-status').innerText()).toMatch(LINK_REQUEST_ANSWER);
+      await screenshot(page, 'request-link');
+
+      const mails = await mailsTo(app.mailCatcher!, email, 2, before);
+      const links = mails.map(linkFrom);
+      expect(new Set(links).size).toBe(2);
+
+      await page.goto(links[0]!);
+      await page.getByRole('button', { name: 'Personal account' }).click();
+      await signInAtProvider(page, 'sky@mail.example');
+      await page.getByRole('button', { name: 'Link this account' }).click();
+      await page.getByRole('heading', { name: 'Your account is linked' }).waitFor();
+
+      // Already signed in: the second link goes straight to the confirmation.
+      await page.goto(links[1]!);
+      await expect.poll(() => page.locator('#confirm-question').innerText()).toContain('You are signed in as sky@mail.example');
+      await page.getByRole('button', { name: 'Link this account' }).click();
+      await page.getByRole('heading', { name: 'Your account is linked' }).waitFor();
+
+      await page.goto(`${app.url}/account/choose-profile/`);
+      const cards = page.locator('#profile-list > li');
+      await expect.poll(() => cards.count()).toBe(2);
+      expect(await cards.allInnerTexts()).toEqual([expect.stringContaining('Fabrikam Ltd'), expect.stringContaining('Wide World Importers')]);
+      const current = (await viewerIn(page)).currentProfile!.organization.name;
+      const other = current === 'Fabrikam Ltd' ? 'Wide World Importers' : 'Fabrikam Ltd';
+      await cards.filter({ hasText: other }).getByRole('button', { name: 'Use this profile' }).click();
+      await expect.poll(() => page.locator('#choose-status').innerText()).toBe(`You now act as Sky Sato at ${other}.`);
+      expect(await page.locator('#profile-list > li[aria-current="true"] h3').innerText()).toBe(other);
+      expect((await viewerIn(page)).currentProfile?.organization.name).toBe(other);
+      await expect.poll(() => page.locator('.account-bar').innerText()).toContain(`acting as Sky Sato at ${other}`);
+      assertClean();
+    } finally {
+      await close();
+    }
+  }, JOURNEY_MS);
+
+  test('a linked professional sends themselves a new link and links a work account instead; a security notice follows', async () => {
+    const first = await openPage(browser, app);
+    let link: string;
+    try {
+      const { page } = first;
+      await page.goto(`${app.url}/account/sign-in/?returnTo=/account/profile/`);
+      await page.getByRole('button', { name: 'Personal account' }).click();
+      await signInAtProvider(page, 'jamie@fabrikam.example');
+      await page.getByRole('heading', { name: 'Your profile' }).waitFor();
+      expect(page.url()).toBe(`${app.url}/account/profile/`);
+      const arrival = mailTo(app.mailCatcher!, 'jamie@fabrikam.example');
+      await page.getByRole('button', { name: 'Send me a new link' }).click();
+      await expect.poll(() => page.locator('#send-link-status').innerText()).toContain('A new link is on its way to jamie@fabrikam.example');
+      await screenshot(page, 'profile-send-link');
+      link = linkFrom(await arrival);
+      first.assertClean();
+    } finally {
+      await first.close();
+    }
+
+    // On another device, with the work account.
+    const second = await openPage(browser, app);
+    try {
+      const { page } = second;
+      const notice = mailTo(app.mailCatcher!, 'jamie@fabrikam.example', /Security notice/);
+      await page.goto(link);
+      await page.getByRole('button', { name: 'Work or school account' }).click();
+      await signInAtProvider(page, 'jamie.jones@fabrikam.example');
+      await expect.poll(() => page.locator('#confirm-question').innerText()).toBe(
+        'You are signed in as jamie.jones@fabrikam.example (work or school account). Link this account to Jamie at Fabrikam Ltd?',
+      );
+      await page.getByRole('button', { name: 'Link this account' }).click();
+      await page.getByRole('heading', { name: 'Your account is linked' }).waitFor();
+
+      await page.goto(`${app.url}/account/profile/`);
+      const facts = page.locator('dl.facts');
+      await expect.poll(() => facts.innerText()).toContain('Work or school account, jamie.jones@fabrikam.example');
+      expect((await notice).subject).toMatch(/Security notice/);
+      second.assertClean();
+    } finally {
+      await second.close();
+    }
+  }, JOURNEY_MS);
+
+  test('an expired link explains itself and sends a new one in one click, and the new one works', async () => {
+    const arrival = mailTo(app.mailCatcher!, 'erin@fabrikam.example');
+    await addProfessional(alex, { organizationId: fabrikamId, givenName: 'Erin', familyName: 'Ellis', email: 'erin@fabrikam.example', sendInvitation: true });
+    const expired = linkFrom(await arrival);
+
+    const { page, watch, assertClean, close } = await openPage(browser, app);
+    app.travelDays(8);
+    let moved = true;
+    try {
+      await page.goto(expired);
+      await page.getByRole('heading', { name: 'This link has expired' }).waitFor();
+      expect(await page.locator('#new-link-hint').innerText()).toBe('Enter the address this link was sent to (e***@f***.example).');
+      expect(await page.getByRole('link', { name: 'More about this message' }).getAttribute('href')).toMatch(/\/troubleshooting\/invitation-expired\/$/);
+      await screenshot(page, 'associate-expired');
+
+      const fresh = mailTo(app.mailCatcher!, 'erin@fabrikam.example');
+      await page.getByLabel('E-mail address').fill('erin@fabrikam.example');
+      await page.getByRole('button', { name: 'Send me a new link' }).click();
+      await expect.poll(() => page.locator('#new-link-status').innerText()).toMatch(LINK_REQUEST_ANSWER);
+      const renewed = linkFrom(await fresh);
+      app.travelDays(-8);
+      moved = false;
+
+      await page.goto(renewed);
+      await page.getByRole('button', { name: 'Personal account' }).click();
+      await signInAtProvider(page, 'erin@mail.example');
+      await page.getByRole('button', { name: 'Link this account' }).click();
+      await page.getByRole('heading', { name: 'Your account is linked' }).waitFor();
+      expect(watch.problems).toEqual([]);
+      assertClean();
+    } finally {
+      if (moved) app.travelDays(-8);
+      await close();
+    }
+  }, JOURNEY_MS);
+
+  test('signed in with the wrong account, the page names it, and "Use a different account" lets the right one link', async () => {
+    const arrival = mailTo(app.mailCatcher!, 'fran@fabrikam.example');
+    const profileId = await addProfessional(alex, { organizationId: fabrikamId, givenName: 'Fran', familyName: 'Fox', email: 'fran@fabrikam.example', sendInvitation: true });
+    const link = linkFrom(await arrival);
+
+    const { page, assertClean, close } = await openPage(browser, app);
+    try {
+      await page.goto(`${app.url}/account/sign-in/`);
+      await screenshot(page, 'sign-in');
+      await page.getByRole('button', { name: 'Personal account' }).click();
+      await signInAtProvider(page, 'family.computer@mail.example');
+      await page.getByRole('heading', { name: 'No profile is linked to this account' }).waitFor();
+
+      await page.goto(link);
+      await expect.poll(() => page.locator('#confirm-question').innerText()).toBe(
+        'You are signed in as family.computer@mail.example (personal account). Link this account to Fran at Fabrikam Ltd?',
+      );
+      await screenshot(page, 'associate-wrong-account');
+
+      await page.getByRole('button', { name: 'Use a different account' }).click();
+      // prompt=select_account: the provider asks again instead of reusing its session.
+      await page.waitForURL(/\/dev\/idp\/personal\//);
+      await signInAtProvider(page, 'fran.fox@mail.example');
+      await expect.poll(() => page.locator('#confirm-question').innerText()).toBe(
+        'You are signed in as fran.fox@mail.example (personal account). Link this account to Fran at Fabrikam Ltd?',
+      );
+      await page.getByRole('button', { name: 'Link this account' }).click();
+      await page.getByRole('heading', { name: 'Your account is linked' }).waitFor();
+      const viewer = await viewerIn(page);
+      expect(viewer.identity?.email).toBe('fran.fox@mail.example');
+      expect(viewer.currentProfile?.id).toBe(profileId);
+      assertClean();
+    } finally {
+      await close();
+    }
+  }, JOURNEY_MS);
+
+  test('a person with three profiles sees the one behind a lapsed plan but cannot choose it', async () => {
+    const { page, assertClean, close } = await openPage(browser, app);
+    try {
+      await page.goto(`${app.url}/account/sign-in/`);
+      await page.getByRole('button', { name: 'Personal account' }).click();
+      await signInAtProvider(page, 'casey@shared.example');
+      const cards = page.locator('#profile-list > li');
+      await expect.poll(() => cards.count()).toBe(3);
+      const tailspin = cards.filter({ hasText: 'Tailspin Toys' });
+      expect(await tailspin.getByRole('button').count()).toBe(0);
+      expect(await tailspin.innerText()).toMatch(/service plan ended on \d{4}-\d{2}-\d{2}/);
+      await screenshot(page, 'choose-profile');
+
+      await cards.filter({ hasText: 'Wide World Importers' }).getByRole('button', { name: 'Use this profile' }).click();
+      await expect.poll(() => page.locator('#choose-status').innerText()).toBe('You now act as Casey Cole at Wide World Importers.');
+      assertClean();
+    } finally {
+      await close();
+    }
+  }, JOURNEY_MS);
+});
