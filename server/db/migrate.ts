@@ -2,7 +2,7 @@
 // Prisma's own `_prisma_migrations` table, so the history reads the same as one written by `prisma migrate deploy`.
 // Written here because the Prisma CLI needs a native engine it cannot download on our machines.
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -53,6 +53,8 @@ export async function migrate(databaseUrl: string): Promise<string[]> {
 }
 
 function migrateSqlite(file: string, migrations: Migration[]): string[] {
+  // The demo's data/ folder does not exist on a fresh clone.
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file, { timeout: 10_000 });
   try {
     db.pragma('journal_mode = WAL');

@@ -1,5 +1,8 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../server/db/migrate.js';
@@ -28,6 +31,16 @@ describe('migrations on SQLite', () => {
     raw.exec('DROP INDEX "Profile_email_idx"');
     raw.close();
     expect(await diffToModels('sqlite', new PrismaBetterSqlite3({ url: file }), 'database')).toContain('Profile_email_idx');
+  });
+
+  it('create the database file and its folder when neither exists (a fresh clone has no data/)', async () => {
+    const dir = path.join(os.tmpdir(), `portico-fresh-${process.pid}-${Date.now()}`);
+    try {
+      const applied = await migrate(`file:${path.join(dir, 'nested', 'portico.db')}`);
+      expect(applied.length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('are applied once and then report nothing to do', async () => {

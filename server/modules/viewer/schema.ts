@@ -32,8 +32,11 @@ export const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
     }),
     isSupport: t.boolean({
       description: 'Whether the current profile is vendor support.',
-      // Without a current profile nobody acts as support: no need to load the actor on this hot path.
-      resolve: async (v, _args, ctx) => v.currentProfileId !== null && (await ctx.actor())?.role === 'SUPPORT',
+      // One counting statement; without a current profile nobody acts as support.
+      resolve: async (v, _args, ctx) =>
+        v.identityId !== null &&
+        v.currentProfileId !== null &&
+        (await ctx.db.organization.count({ where: { kind: 'VENDOR', profiles: { some: { id: v.currentProfileId, identityId: v.identityId, status: 'ACTIVE' } } } })) === 1,
     }),
   }),
 });
@@ -51,21 +54,19 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const usabilitySelect = {
-  status: true,
-  organization: { select: { name: true, kind: true, servicePlans: { select: { name: true, startsOn: true, endsOn: true } } } },
-} as const;
+/** Whether a plan covers today, counted inside the organization's own statement (viewer is a hot path). */
+const activePlanCount = (today: string) => ({ _count: { select: { servicePlans: { where: { startsOn: { lte: today }, endsOn: { gte: today } } } } } });
 
 builder.prismaObjectFields(Profile, (t) => ({
   usable: t.boolean({
     description: 'Whether this profile can be selected today: ACTIVE, and for a customer, a service plan covers today (R1).',
-    select: usabilitySelect,
-    resolve: (p, _args, ctx) => p.status === 'ACTIVE' && hasAccessToday(p.organization.kind, p.organization.servicePlans, isoDay(ctx.services.now())),
+    select: (_args, ctx) => ({ status: true, organization: { select: { kind: true, ...activePlanCount(isoDay(ctx.services.now())) } } }),
+    resolve: (p) => p.status === 'ACTIVE' && (p.organization.kind !== 'CUSTOMER' || p.organization._count.servicePlans > 0),
   }),
   unusableReason: t.string({
     nullable: true,
     description: 'Why the profile cannot be selected, in words a person understands; null when it can.',
-    select: usabilitySelect,
+    select: { status: true, organization: { select: { name: true, kind: true, servicePlans: { select: { name: true, startsOn: true, endsOn: true } } } } },
     resolve: (p, _args, ctx) => {
       const today = isoDay(ctx.services.now());
       if (p.status !== 'ACTIVE') return 'This profile was removed by your organization.';
