@@ -195,6 +195,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!e.DATABASE_URL) problems.push('DATABASE_URL is required in production');
     if (!e.PUBLIC_URL) problems.push('PUBLIC_URL is required in production');
     else if (!secureCookie) problems.push('PUBLIC_URL must be https:// in production');
+    // Portico serves plain HTTP behind a TLS-terminating proxy; unless it trusts the proxy's X-Forwarded-Proto it
+    // sees every request as http and never sets its Secure session cookie, so nobody could sign in.
+    if (!e.TRUST_PROXY) problems.push('TRUST_PROXY must be true in production (Portico runs behind a TLS-terminating proxy or load balancer)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 

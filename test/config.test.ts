@@ -16,6 +16,7 @@ const production = {
   SMTP_HOST: 'smtp.example',
   SMTP_PASSWORD: 'smtp-secret-value',
   MAIL_FROM: 'Portico <no-reply@portal.example>',
+  TRUST_PROXY: 'true',
 };
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -44,7 +45,8 @@ describe('configuration', () => {
     expect(problems.join('\n')).toMatch(/SESSION_SECRET/);
     expect(problems.join('\n')).toMatch(/DATABASE_URL/);
     expect(problems.join('\n')).toMatch(/PUBLIC_URL/);
-    expect(problems.length).toBeGreaterThanOrEqual(6);
+    expect(problems.join('\n')).toMatch(/TRUST_PROXY/);
+    expect(problems.length).toBeGreaterThanOrEqual(7);
   });
 
   it.each([
