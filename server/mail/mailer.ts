@@ -71,7 +71,7 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
       : nodemailer.createTransport({
           ...common,
           pool: true,
-          maxConnections: 2,
+          maxConnections: 4,
           // The outbox retries with its own backoff; the pool's own requeues would only delay the verdict.
           maxRequeues: 1,
         });

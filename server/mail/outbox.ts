@@ -23,7 +23,7 @@ export interface OutboxOptions {
 export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = {
   pollMs: 1000,
   batchSize: 50,
-  concurrency: 4,
+  concurrency: 8,
   maxAttempts: 8,
   baseDelayMs: 2000,
   maxDelayMs: 15 * 60_000,
