@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, describeConfig, loadConfig } from '../server/config.js';
 import { startServer, type RunningServer } from '../server/server.js';
@@ -105,5 +106,21 @@ describe('production mode', () => {
     expect(await server.db.organization.count()).toBe(0);
     const { data } = (await (await fetch(`${local}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ accountProviders { key signInUrl } }' }) })).json()) as { data: { accountProviders: unknown } };
     expect(data.accountProviders).toEqual([{ key: 'personal', signInUrl: 'https://portal.example/auth/sign-in/personal' }]);
+  });
+
+  it('masks unexpected errors: the answer says nothing about the database', async () => {
+    const local = `http://127.0.0.1:${server!.config.port}`;
+    // A validly signed session cookie makes the context read the Session table, which is gone.
+    await server!.db.$executeRawUnsafe('DROP TABLE "Session"');
+    const sid = 'some-session-id';
+    const mac = createHmac('sha256', production.SESSION_SECRET).update(sid).digest('base64').replace(/=+$/, '');
+    const response = await fetch(`${local}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: `__Host-portico.sid=${encodeURIComponent(`s:${sid}.${mac}`)}` },
+      body: JSON.stringify({ query: '{ viewer { signedIn } }' }),
+    });
+    const text = await response.text();
+    expect(text).toContain('Unexpected error');
+    expect(text).not.toMatch(/Session|table|sqlite|prisma|stack/i);
   });
 });
