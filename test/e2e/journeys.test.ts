@@ -32,7 +32,11 @@ describe('a professional in a real browser', () => {
   beforeAll(async () => {
     // The server decides at start whether it serves the help site, so the site is built first.
     await ensureHelpSiteBuilt();
-    app = await startTestApp({ env: { OUTBOX_POLL_MS: '100' } });
+    // The app's clock stands at 09:00 UTC today, so the screenshots (expiry dates in e-mails and pages) change once a
+    // day at most rather than on every run. Sessions and cookies keep real time; they are hours apart at most.
+    const nineToday = new Date(`${new Date().toISOString().slice(0, 10)}T09:00:00Z`).getTime();
+    const started = Date.now();
+    app = await startTestApp({ env: { OUTBOX_POLL_MS: '100' }, now: () => new Date(nineToday + (Date.now() - started)) });
     browser = await launchBrowser();
     alex = await app.signedIn('alex@fabrikam.example');
     fabrikamId = await ownOrganizationId(alex);
@@ -53,8 +57,13 @@ describe('a professional in a real browser', () => {
 
       await page.goto(`${app.url}/dev/mailbox`);
       await page.getByRole('heading', { level: 2, name: mail.subject }).first().waitFor();
-      // Only the e-mail itself: the mailbox around it shows the time and the test's port, which change every run.
-      await screenshot(page, 'invitation-email', page.locator('iframe').first());
+      // The guide's picture of the e-mail: the real message, shown at a fixed portal address and without its token,
+      // which change every run (the mailbox page itself was just checked to list it).
+      const shown = await page.context().newPage();
+      await shown.setViewportSize({ width: 760, height: 640 });
+      await shown.setContent(mail.html.replaceAll(app.url, 'https://portal.example').replace(/#token=[A-Za-z0-9_-]+/g, '#token=…'));
+      await screenshot(shown, 'invitation-email');
+      await shown.close();
 
       await page.goto(link);
       await page.getByRole('heading', { name: 'Sign in with the account you want to link' }).waitFor();
