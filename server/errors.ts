@@ -32,7 +32,6 @@ export abstract class DomainError {
   constructor(readonly message: string) {}
 }
 
-export { helpPathFor } from './help-pages.js';
 
 export class InvitationNotFoundError extends DomainError {
   readonly code = 'INVITATION_NOT_FOUND';

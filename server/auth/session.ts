@@ -235,7 +235,3 @@ export async function endSessionsActingAs(db: Db | Tx, profileId: string): Promi
   return count;
 }
 
-export async function endSessionsOfIdentity(db: Db | Tx, identityId: string): Promise<number> {
-  const { count } = await db.session.deleteMany({ where: { identityId } });
-  return count;
-}

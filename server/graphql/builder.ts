@@ -7,7 +7,8 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver } from 'graphql-scalars';
 import { GraphQLError, Kind } from 'graphql';
 import { getDatamodel, type default as PrismaTypes } from '../generated/pothos-types.js';
-import { DomainError, ForbiddenError, helpPathFor, UnauthenticatedError } from '../errors.js';
+import { DomainError, ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { helpPathFor } from '../help-pages.js';
 import type { Context } from './context.js';
 
 export const builder = new SchemaBuilder<{

@@ -48,13 +48,6 @@ export async function canManageOrganization(ctx: Context, actor: Actor, organiza
   return found === 1;
 }
 
-/** Throws FORBIDDEN unless the actor manages the organization (also for ids that do not exist). */
-export async function requireManagerOf(ctx: Context, organizationId: string): Promise<ActingActor> {
-  const actor = await requireActingActor(ctx);
-  if (!(await canManageOrganization(ctx, actor, organizationId))) throw new ForbiddenError();
-  return actor;
-}
-
 export async function requireSupport(ctx: Context): Promise<ActingActor> {
   const actor = await requireActingActor(ctx);
   if (actor.role !== 'SUPPORT') throw new ForbiddenError('Only vendor support may do this.');

@@ -1,7 +1,7 @@
 import { builder, ErrorInterface } from '../../graphql/builder.js';
 import * as E from '../../errors.js';
 import { localId } from '../../graphql/ids.js';
-import { resultOf } from '../profiles/schema.js';
+import { resultOf } from '../../graphql/results.js';
 import { CSV_COLUMNS } from './csv.js';
 import { activePlan, isoDay } from './plans.js';
 import * as organizations from './service.js';

@@ -1,6 +1,7 @@
 import { builder, ErrorInterface } from '../../graphql/builder.js';
 import * as E from '../../errors.js';
 import { localId } from '../../graphql/ids.js';
+import { profilePayload, resultOf } from '../../graphql/results.js';
 import * as profiles from './service.js';
 
 export const ProfileStatus = builder.enumType('ProfileStatus', {
@@ -105,21 +106,6 @@ export const Profile = builder.prismaNode('Profile', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
-
-/** A mutation's success type carrying the profile it changed, under `profile`. */
-export function profilePayload(name: string, description: string) {
-  return builder.objectRef<{ profileId: string }>(name).implement({
-    description,
-    fields: (t) => ({
-      profile: t.prismaField({ type: Profile, resolve: (query, parent, _args, ctx) => ctx.db.profile.findUniqueOrThrow({ ...query, where: { id: parent.profileId } }) }),
-    }),
-  });
-}
-
-/** The errors option of a mutation field: its union is `<Mutation>Result`, its success type the field's own type. */
-export function resultOf(mutation: string, types: readonly (new (...args: never[]) => E.DomainError)[]) {
-  return { types: [...types], directResult: true as const, union: { name: `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Result` } };
-}
 
 /** A Relay id argument as a database id of that type; null when malformed or of another type (→ FORBIDDEN). */
 function idArg(value: string | number, typename: string): string | null {
