@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../server/db/migrate.js';
 import { diffToModels } from '../../server/db/schema-engine.js';
-import { createPostgresDatabase, createSqliteDatabase, postgresAvailable, type TestDatabase } from '../helpers/db.js';
+import { createPostgresDatabase, describeOnPostgres, createSqliteDatabase, type TestDatabase } from '../helpers/db.js';
 
 const inSync = (sql: string) => sql === '' || sql === '-- This is an empty migration.';
 const cleanup: TestDatabase[] = [];
@@ -50,8 +50,7 @@ describe('migrations on SQLite', () => {
   });
 });
 
-const pgUp = await postgresAvailable();
-describe.skipIf(!pgUp)('migrations on PostgreSQL (skipped: no PostgreSQL on 127.0.0.1:5432)', () => {
+await describeOnPostgres('migrations on PostgreSQL', () => {
   it('produce exactly the schema the Prisma models describe, in a fresh database', async () => {
     const database = await createPostgresDatabase({ migrated: false });
     cleanup.push(database);

@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { describe, inject } from 'vitest';
 import { createDb, type Db } from '../../server/db/client.js';
 import { migrate } from '../../server/db/migrate.js';
 
@@ -24,6 +24,24 @@ export async function postgresAvailable(): Promise<boolean> {
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/**
+ * A suite that needs PostgreSQL. Without a server it is skipped on a developer's machine, but with CI=true it
+ * fails: the races and the scale-out are only proven there, so CI must never pass without them.
+ */
+export async function describeOnPostgres(title: string, body: () => void): Promise<void> {
+  if (await postgresAvailable()) {
+    describe(title, body);
+    return;
+  }
+  if (process.env.CI === 'true') {
+    describe(title, () => {
+      throw new Error(`PostgreSQL is required with CI=true but does not answer at ${postgresAdminUrl}: start it (.ci/run does) and run again.`);
+    });
+    return;
+  }
+  describe.skip(`${title} (skipped: no PostgreSQL at ${postgresAdminUrl})`, body);
 }
 
 /** A new, empty, migrated SQLite database in its own file. */

@@ -1,13 +1,11 @@
 // Scale-out: two instances share one PostgreSQL database. Nothing they share may be lost or done twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { createPostgresDatabase, postgresAvailable, type TestDatabase } from '../helpers/db.js';
+import { createPostgresDatabase, describeOnPostgres, type TestDatabase } from '../helpers/db.js';
 import type { HttpClient } from '../helpers/http-client.js';
 import { mailTo, tokenFrom } from '../helpers/mail.js';
 
-const pgUp = await postgresAvailable();
-
-describe.skipIf(!pgUp)('two instances on one PostgreSQL database (skipped: no PostgreSQL on 127.0.0.1:5432)', () => {
+await describeOnPostgres('two instances on one PostgreSQL database', () => {
   let database: TestDatabase;
   let a: TestApp;
   let b: TestApp;

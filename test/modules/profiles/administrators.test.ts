@@ -2,7 +2,7 @@
 // demotions racing for the last two administrators, on SQLite and on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { createPostgresDatabase, postgresAvailable } from '../../helpers/db.js';
+import { createPostgresDatabase, describeOnPostgres } from '../../helpers/db.js';
 import { createCustomer, DEMO, localIdOf, organizationId, professional, profileId, typename } from '../../helpers/factories.js';
 import type { HttpClient } from '../../helpers/http-client.js';
 
@@ -146,7 +146,6 @@ describe('administrator rules on SQLite', () => {
   rulesOn('SQLite');
 });
 
-const postgres = await postgresAvailable();
-describe.skipIf(!postgres)('administrator rules on PostgreSQL (skipped: PostgreSQL is not running on 127.0.0.1:5432 or POSTGRES_ADMIN_URL)', () => {
+await describeOnPostgres('administrator rules on PostgreSQL', () => {
   rulesOn('PostgreSQL');
 });
