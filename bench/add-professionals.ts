@@ -16,7 +16,7 @@ const ADD_MANY = `mutation($id: ID!, $list: [NewProfessionalInput!]!, $send: Boo
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'portico-bench-'));
 const server = await startServer({
-  env: { NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', DATABASE_URL: `file:${path.join(dir, 'bench.db')}`, LOG_LEVEL: 'silent' },
+  env: { NODE_ENV: 'test', PORTICO_DEMO: 'true', HOST: '127.0.0.1', PORT: '0', DATABASE_URL: `file:${path.join(dir, 'bench.db')}`, LOG_LEVEL: 'silent' },
 });
 try {
   const support = createHttpClient(server.url);

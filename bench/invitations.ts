@@ -8,7 +8,7 @@ import { startServer } from '../server/server.js';
 
 const COUNT = Number(process.env.BENCH_INVITATIONS ?? 1000);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'portico-bench-'));
-const app = await startServer({ env: { NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', DATABASE_URL: `file:${path.join(dir, 'bench.db')}`, LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '100' } });
+const app = await startServer({ env: { NODE_ENV: 'test', PORTICO_DEMO: 'true', HOST: '127.0.0.1', PORT: '0', DATABASE_URL: `file:${path.join(dir, 'bench.db')}`, LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '100' } });
 try {
   const org = await app.db.organization.findFirstOrThrow({ where: { name: 'Fabrikam Ltd' } });
   await app.db.profile.createMany({

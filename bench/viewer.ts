@@ -30,7 +30,7 @@ await new Promise<void>((resolve) => bareServer.listen(0, '127.0.0.1', resolve))
 const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/graphql`;
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'portico-bench-'));
-const app = await startServer({ env: { NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', DATABASE_URL: `file:${path.join(dir, 'bench.db')}`, LOG_LEVEL: 'silent' } });
+const app = await startServer({ env: { NODE_ENV: 'test', PORTICO_DEMO: 'true', HOST: '127.0.0.1', PORT: '0', DATABASE_URL: `file:${path.join(dir, 'bench.db')}`, LOG_LEVEL: 'silent' } });
 try {
   const client = createHttpClient(app.url);
   await signIn(client, 'personal', 'casey@shared.example');

@@ -1,6 +1,7 @@
 // All configuration, read once from the environment, validated, typed. Every problem is reported together.
 // A disabled feature is null, never an empty string. Secrets are masked whenever the configuration is printed.
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export type AccountProviderKey = 'personal' | 'work';
@@ -35,7 +36,11 @@ export interface Config {
   /** The origin people use, without a trailing slash; links in e-mails and OIDC redirect URIs are built from it. */
   publicUrl: string;
   databaseUrl: string;
-  trustProxy: boolean;
+  /**
+   * Which proxies' X-Forwarded-* headers to believe: false (none), a hop count, or their addresses/ranges. Never
+   * "everything": then any client could pick its own address and walk out of its rate-limit bucket.
+   */
+  trustProxy: false | number | string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   session: {
     secret: string;
@@ -81,7 +86,8 @@ const envSchema = z.object({
   PORT: int(3000, 0, 65535),
   PUBLIC_URL: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/ }).optional()),
   DATABASE_URL: optionalString,
-  TRUST_PROXY: bool(false),
+  TRUST_PROXY: optionalString,
+  PORTICO_DEMO: bool(false),
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   SESSION_SECRET: optionalString,
   SESSION_IDLE_MINUTES: int(120, 5, 24 * 60),
@@ -136,6 +142,33 @@ export const DEMO_CLIENTS: Record<AccountProviderKey, { clientId: string; client
 /** A stable secret for demo mode only, so demo sessions survive a restart; production must set its own. */
 const DEMO_SESSION_SECRET = 'portico-demo-session-secret-not-for-production';
 
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** TRUST_PROXY as express takes it, or a problem. */
+function parseTrustProxy(raw: string | undefined): { value: Config['trustProxy'] } | { problem: string } {
+  if (raw === undefined || ['false', '0', 'no'].includes(raw.toLowerCase())) return { value: false };
+  if (/^\d+$/.test(raw)) return { value: Number(raw) };
+  if (['true', 'yes'].includes(raw.toLowerCase())) {
+    return { problem: 'TRUST_PROXY=true would believe any X-Forwarded-For a client sends; give the number of proxies in front of Portico (e.g. 1) or their addresses (e.g. 10.0.0.0/8)' };
+  }
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const bad = entries.filter((entry) => {
+    if (NAMED_RANGES.has(entry)) return false;
+    const [address, bits, ...rest] = entry.split('/');
+    const version = isIP(address ?? '');
+    if (version === 0 || rest.length > 0) return true;
+    return bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+  });
+  if (entries.length === 0 || bad.length > 0) return { problem: `TRUST_PROXY: ${bad.join(', ') || raw} is not a hop count, an address, a range (10.0.0.0/8) or loopback/linklocal/uniquelocal` };
+  return { value: entries };
+}
+
+/** Whether anything names a real database, identity provider or mail server: then the demo needs PORTICO_DEMO. */
+function namesRealServices(e: z.infer<typeof envSchema>): string[] {
+  const named = ['DATABASE_URL', 'OIDC_PERSONAL_ISSUER', 'OIDC_WORK_ISSUER', 'SMTP_HOST'] as const;
+  return named.filter((key) => e[key] !== undefined);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -144,6 +177,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
   const problems: string[] = [];
+  const trust = parseTrustProxy(e.TRUST_PROXY);
+  if ('problem' in trust) problems.push(trust.problem);
+  const trustProxy = 'value' in trust ? trust.value : false;
+  // The demo signs in any e-mail address and shows every e-mail at /dev/mailbox: it must never face a real
+  // database or real people by accident (DESIGN §6).
+  const real = namesRealServices(e);
+  if (!production && real.length > 0 && !e.PORTICO_DEMO) {
+    problems.push(
+      `${real.join(', ')} ${real.length > 1 ? 'are' : 'is'} set but NODE_ENV is not production, so Portico would run its demo (whose sign-in accepts any address and whose mailbox is open) against them. Set NODE_ENV=production for a real deployment, or PORTICO_DEMO=true to run the demo on purpose.`,
+    );
+  }
 
   const port = e.PORT;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
@@ -197,7 +241,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     else if (!secureCookie) problems.push('PUBLIC_URL must be https:// in production');
     // Portico serves plain HTTP behind a TLS-terminating proxy; unless it trusts the proxy's X-Forwarded-Proto it
     // sees every request as http and never sets its Secure session cookie, so nobody could sign in.
-    if (!e.TRUST_PROXY) problems.push('TRUST_PROXY must be true in production (Portico runs behind a TLS-terminating proxy or load balancer)');
+    if (trustProxy === false && !('problem' in trust)) {
+      problems.push('TRUST_PROXY is required in production: the number of proxies in front of Portico (e.g. 1) or their addresses (e.g. 10.0.0.0/8)');
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -207,7 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     publicUrl,
     databaseUrl: e.DATABASE_URL ?? 'file:./data/portico.db',
-    trustProxy: e.TRUST_PROXY,
+    trustProxy,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     session: {
       secret: e.SESSION_SECRET ?? (production ? randomBytes(32).toString('hex') : DEMO_SESSION_SECRET),

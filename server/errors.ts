@@ -1,37 +1,40 @@
-// Two kinds of failure. Expected, domain ones (an expired link, the last administrator) are DomainError subclasses
-// that mutations return as typed members of their result union; each has a stable `code` that client apps switch
-// on and a help-site page. Access failures are GraphQL errors with extensions.code UNAUTHENTICATED or FORBIDDEN.
-import { GraphQLError } from 'graphql';
+// Every expected failure is a DomainError: a value with a stable `code` that client apps switch on, a message that
+// tells the person what to do next, and (for most) a help-site page. Services throw or return them and know
+// nothing of GraphQL; server/graphql/ maps them: into a mutation's result union when the union lists the type, and
+// otherwise into a GraphQL error with extensions.code (UNAUTHENTICATED, FORBIDDEN, and anything undeclared), never
+// into an internal error.
+//
+// Not Error subclasses on purpose: graphql-js treats any Error a resolver returns as a failure, and these are
+// values we also return (AssociationPreview.error, AccessFinding).
+export abstract class DomainError {
+  abstract readonly code: string;
+  constructor(readonly message: string) {}
 
-export class UnauthenticatedError extends GraphQLError {
+  /**
+   * Yoga's executor turns a thrown non-Error into a plain Error and keeps only its message and `cause`; pointing
+   * `cause` at itself is how the adapter (server/graphql/errors.ts) finds the DomainError again.
+   */
+  get cause(): DomainError {
+    return this;
+  }
+}
+
+
+/** Signed out, or the session ended. */
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'UNAUTHENTICATED';
   constructor(message = 'Sign in first.') {
-    super(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 200 } } });
+    super(message);
   }
 }
 
 /** Also the answer for ids that do not exist, so that an id of another organization reveals nothing. */
-export class ForbiddenError extends GraphQLError {
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
   constructor(message = 'You may not do this, or it does not exist.') {
-    super(message, { extensions: { code: 'FORBIDDEN', http: { status: 200 } } });
+    super(message);
   }
 }
-
-/**
- * Not an Error subclass on purpose: graphql-js treats any Error a resolver returns as a failure, and these are
- * values we return (AssociationPreview.error, AccessFinding) as well as throw into a mutation's result union.
- */
-/** A query argument that cannot be used; queries have no result union to carry an InvalidInputError. */
-export class InvalidArgumentError extends GraphQLError {
-  constructor(message: string, field: string) {
-    super(message, { extensions: { code: 'INVALID_INPUT', field } });
-  }
-}
-
-export abstract class DomainError {
-  abstract readonly code: string;
-  constructor(readonly message: string) {}
-}
-
 
 export class InvitationNotFoundError extends DomainError {
   readonly code = 'INVITATION_NOT_FOUND';
@@ -118,5 +121,23 @@ export class NotYourProfileError extends DomainError {
   readonly code = 'NOT_YOUR_PROFILE';
   constructor() {
     super('This profile is not linked to the account you are signed in with. Sign in with the account you linked, or choose one of your own profiles.');
+  }
+}
+
+export type EmailChangeLinkProblem = 'NOT_FOUND' | 'EXPIRED' | 'USED' | 'CANCELLED' | 'PROFILE_REMOVED';
+
+/** A link from an e-mail-change message that cannot be used any more; `reason` says why. */
+export class EmailChangeLinkError extends DomainError {
+  readonly code = 'EMAIL_CHANGE_LINK_INVALID';
+  constructor(readonly reason: EmailChangeLinkProblem) {
+    super(
+      {
+        NOT_FOUND: 'This link is not valid. Check that you opened the whole link from the e-mail.',
+        EXPIRED: 'This link has expired, so the address did not change. Ask for the change again on My profile, or ask your administrator.',
+        USED: 'This change was already confirmed.',
+        CANCELLED: 'This change was stopped, or replaced by a newer one, so the address did not change.',
+        PROFILE_REMOVED: 'The profile this link was for has been removed by your organization.',
+      }[reason],
+    );
   }
 }

@@ -30,4 +30,5 @@ export const ERROR_CODES = [
   'INVALID_INPUT',
   'RATE_LIMITED',
   'NOT_YOUR_PROFILE',
+  'EMAIL_CHANGE_LINK_INVALID',
 ] as const;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, describeConfig, loadConfig } from '../server/config.js';
 import { startServer, type RunningServer } from '../server/server.js';
@@ -17,7 +17,7 @@ const production = {
   SMTP_HOST: 'smtp.example',
   SMTP_PASSWORD: 'smtp-secret-value',
   MAIL_FROM: 'Portico <no-reply@portal.example>',
-  TRUST_PROXY: 'true',
+  TRUST_PROXY: '1',
 };
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -106,6 +106,30 @@ describe('production mode', () => {
     expect(await server.db.organization.count()).toBe(0);
     const { data } = (await (await fetch(`${local}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ accountProviders { key signInUrl } }' }) })).json()) as { data: { accountProviders: unknown } };
     expect(data.accountProviders).toEqual([{ key: 'personal', signInUrl: 'https://portal.example/auth/sign-in/personal' }]);
+  });
+
+  it('opens the schema and GraphiQL to signed-in support and administrators only', async () => {
+    const local = `http://127.0.0.1:${server!.config.port}`;
+    const introspect = (cookie?: string) =>
+      fetch(`${local}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }) }).then((r) => r.json() as Promise<any>);
+    const graphiql = (cookie?: string) => fetch(`${local}/graphql`, { headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) } }).then(async (r) => (await r.text()).includes('Portico GraphiQL'));
+
+    expect((await introspect()).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await graphiql()).toBe(false);
+
+    // A session of vendor support, as a sign-in at the real provider would leave it (production has no demo provider).
+    const db = server!.db;
+    const vendor = await db.organization.create({ data: { name: 'Vendor', kind: 'VENDOR' } });
+    const identity = await db.identity.create({ data: { provider: 'personal', issuer: 'https://login.personal.example', subject: 'sam' } });
+    const profile = await db.profile.create({ data: { organizationId: vendor.id, givenName: 'Sam', familyName: 'Support', email: 'sam@vendor.example', activeEmail: 'sam@vendor.example', isAdministrator: true, identityId: identity.id } });
+    const sid = 'support-session-id';
+    await db.session.create({
+      data: { id: createHash('sha256').update(sid).digest('hex'), identityId: identity.id, currentProfileId: profile.id, data: JSON.stringify({ identityId: identity.id, signedInAt: Date.now(), cookie: {} }), expiresAt: new Date(Date.now() + 3_600_000) },
+    });
+    const mac = createHmac('sha256', production.SESSION_SECRET).update(sid).digest('base64').replace(/=+$/, '');
+    const cookie = `__Host-portico.sid=${encodeURIComponent(`s:${sid}.${mac}`)}`;
+    expect((await introspect(cookie)).data?.__schema?.queryType?.name).toBe('Query');
+    expect(await graphiql(cookie)).toBe(true);
   });
 
   it('masks unexpected errors: the answer says nothing about the database', async () => {

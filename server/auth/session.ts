@@ -2,7 +2,7 @@
 // A row's id is the SHA-256 of the session id, so a copy of the table yields no usable cookie. `identityId` and
 // `currentProfileId` are columns (the GraphQL context reads them without parsing `data`, and removing a profile can
 // end the sessions acting as it); when a row is loaded the columns win over the copy inside `data`.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import session, { type SessionData } from 'express-session';
 import type { Config } from '../config.js';
@@ -155,7 +155,8 @@ export function createSessionMiddleware(config: Config, db: Db): RequestHandler 
     saveUninitialized: false,
     rolling: true,
     unset: 'destroy',
-    proxy: config.trustProxy ? true : undefined,
+    // No `proxy` of its own: express-session then follows the app's "trust proxy" setting (config.trustProxy).
+    proxy: undefined,
     // No maxAge: a browser-session cookie unless the sign-in asked to be kept (routes.ts sets it then).
     cookie: { ...sessionCookieOptions(config), maxAge: undefined },
   });
@@ -235,3 +236,36 @@ export async function endSessionsActingAs(db: Db | Tx, profileId: string): Promi
   return count;
 }
 
+
+/** The cookie value express-session expects for a session id: `s:<sid>.<base64 HMAC-SHA256 without padding>`. */
+function signSessionId(sid: string, secret: string): string {
+  return `s:${sid}.${createHmac('sha256', secret).update(sid).digest('base64').replace(/=+$/, '')}`;
+}
+
+/**
+ * Moves a session to a new id, keeping what it holds, and returns the Set-Cookie header that hands the new id to
+ * the browser: a session id seen before a privilege change (a profile switch) is worth nothing after it.
+ */
+export async function rotateSession(db: Db, config: Config, sessionKey: string): Promise<string | null> {
+  const sid = randomBytes(24).toString('base64url');
+  const moved = await db.$transaction(async (tx) => {
+    const row = await tx.session.findUnique({ where: { id: sessionKey } });
+    if (!row) return null;
+    await tx.session.delete({ where: { id: sessionKey } });
+    await tx.session.create({ data: { id: sessionRowId(sid), identityId: row.identityId, currentProfileId: row.currentProfileId, data: row.data, expiresAt: row.expiresAt } });
+    return row;
+  });
+  if (!moved) return null;
+  const data = parseData(moved.data);
+  const parts = [`${sessionCookieName(config)}=${encodeURIComponent(signSessionId(sid, config.session.secret))}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
+  if (config.session.secureCookie) parts.push('Secure');
+  // A kept session keeps its persistent cookie; any other stays a browser-session cookie.
+  if (data?.keep) parts.push(`Expires=${moved.expiresAt.toUTCString()}`);
+  return parts.join('; ');
+}
+
+/** "Sign out everywhere": every session of the identity ends. */
+export async function endSessionsOfIdentity(db: Db | Tx, identityId: string): Promise<number> {
+  const { count } = await db.session.deleteMany({ where: { identityId } });
+  return count;
+}

@@ -6,6 +6,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { AccountProviderKey, Config, OidcProviderConfig } from '../config.js';
 import { demoSubject } from './demo-subject.js';
+import { escapeHtml } from '../mail/templates/layout.js';
 
 // oidc-provider ships no type declarations and @types/oidc-provider is not installed: the few parts used here.
 interface OidcInteraction {
@@ -53,8 +54,6 @@ export interface DemoIdp {
 const ACCOUNT_TYPE: Record<AccountProviderKey, string> = { personal: 'personal account', work: 'work or school account' };
 const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]{1,255}$/;
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** "jamie.jones@fabrikam.example" → "Jamie Jones". */
 export function displayNameFromEmail(email: string): string {
@@ -122,7 +121,7 @@ export async function createDemoIdp(config: Config): Promise<DemoIdp> {
     const basePath = new URL(issuer).pathname;
     const emails = new Map<string, string>();
     const provider = new Provider(issuer, providerConfiguration(config, client, basePath, signingKey, cookieKeys, emails, oidc));
-    provider.proxy = config.trustProxy;
+    provider.proxy = config.trustProxy !== false;
 
     const showError = (res: Response, status: number, message: string) =>
       res

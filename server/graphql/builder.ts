@@ -8,13 +8,15 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { GraphQLError, Kind } from 'graphql';
 import { getDatamodel, type default as PrismaTypes } from '../generated/pothos-types.js';
 import { DomainError, ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { toGraphQLError } from './errors.js';
 import { helpPathFor } from '../help-pages.js';
+import { isCalendarDay } from '../modules/organizations/plans.js';
 import type { Context } from './context.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
-  AuthScopes: { signedIn: boolean; support: boolean };
+  AuthScopes: { signedIn: boolean };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     Date: { Input: string; Output: string };
@@ -29,9 +31,8 @@ export const builder = new SchemaBuilder<{
   scopeAuth: {
     authScopes: async (ctx) => ({
       signedIn: ctx.session !== null,
-      support: async () => (await ctx.actor())?.role === 'SUPPORT',
     }),
-    unauthorizedError: (_parent, ctx) => (ctx.session ? new ForbiddenError() : new UnauthenticatedError()),
+    unauthorizedError: (_parent, ctx) => toGraphQLError(ctx.session ? new ForbiddenError() : new UnauthenticatedError(), ctx.config),
   },
   prisma: {
     client: (ctx) => ctx.db,
@@ -52,11 +53,8 @@ export const builder = new SchemaBuilder<{
 
 builder.addScalarType('DateTime', DateTimeResolver);
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 function parseIsoDate(value: unknown): string {
-  if (typeof value !== 'string' || !ISO_DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
-    throw new GraphQLError('A Date is a calendar day written YYYY-MM-DD, e.g. 2026-12-31.');
-  }
+  if (typeof value !== 'string' || !isCalendarDay(value)) throw new GraphQLError('A Date is a calendar day written YYYY-MM-DD, e.g. 2026-12-31.');
   return value;
 }
 builder.scalarType('Date', {

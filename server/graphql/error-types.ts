@@ -80,6 +80,13 @@ export const NotYourProfileError = builder.objectType(E.NotYourProfileError, {
   fields: () => ({}),
 });
 
+export const EmailChangeLinkError = builder.objectType(E.EmailChangeLinkError, {
+  ...base,
+  name: 'EmailChangeLinkError',
+  description: 'A link from an e-mail-change message that cannot be used; `reason` says why.',
+  fields: (t) => ({ reason: t.exposeString('reason', { description: 'NOT_FOUND, EXPIRED, USED, CANCELLED or PROFILE_REMOVED.' }) }),
+});
+
 /** The errors that redeeming or previewing a link can give. */
 export const invitationErrors = [
   E.InvitationNotFoundError,

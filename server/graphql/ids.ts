@@ -9,3 +9,8 @@ export function localId(globalId: string, typename: string): string | null {
     return null;
   }
 }
+
+/** An ID argument as a database id of that type; null when malformed or of another type (services answer FORBIDDEN). */
+export function idArg(value: string | number, typename: string): string | null {
+  return localId(String(value), typename);
+}

@@ -8,6 +8,7 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Mailer } from './mailer.js';
+import { withoutLinkSecrets } from './redact.js';
 
 export interface OutboxOptions {
   pollMs: number;
@@ -86,7 +87,10 @@ export function startOutboxWorker(deps: { db: Db; mailer: Mailer; logger: Logger
     const attempts = row.attempts + 1;
     const mine = { id: row.id, lockedBy: id };
     if (result.ok) {
-      await db.outboxEmail.updateMany({ where: mine, data: { status: 'SENT', attempts, sentAt: new Date(), lastError: null, lockedBy: null, lockedUntil: null } });
+      await db.outboxEmail.updateMany({
+        where: mine,
+        data: { status: 'SENT', attempts, sentAt: new Date(), lastError: null, lockedBy: null, lockedUntil: null, text: withoutLinkSecrets(row.text), html: withoutLinkSecrets(row.html) },
+      });
       metrics?.mailDeliveries.inc({ kind: row.kind, outcome: 'sent' });
       return;
     }
@@ -94,7 +98,7 @@ export function startOutboxWorker(deps: { db: Db; mailer: Mailer; logger: Logger
     await db.outboxEmail.updateMany({
       where: mine,
       data: giveUp
-        ? { status: 'FAILED', attempts, lastError: result.error, lockedBy: null, lockedUntil: null }
+        ? { status: 'FAILED', attempts, lastError: result.error, lockedBy: null, lockedUntil: null, text: withoutLinkSecrets(row.text), html: withoutLinkSecrets(row.html) }
         : { status: 'RETRYING', attempts, lastError: result.error, nextAttemptAt: new Date(Date.now() + retryDelayMs(attempts, options)), lockedBy: null, lockedUntil: null },
     });
     metrics?.mailDeliveries.inc({ kind: row.kind, outcome: giveUp ? 'failed' : 'retry' });

@@ -32,7 +32,7 @@ beforeAll(async () => {
   const tenants = new RegExp(`^${rogue.issuer.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/tenants/[a-z]+$`);
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
   server = await listenThenServe((url) => {
-    config = { ...loadConfig({ NODE_ENV: 'test', PUBLIC_URL: url, DATABASE_URL: database.url }), oidcProviders: [provider('personal', null), provider('work', tenants)] };
+    config = { ...loadConfig({ NODE_ENV: 'test', PUBLIC_URL: url, DATABASE_URL: database.url, PORTICO_DEMO: 'true' }), oidcProviders: [provider('personal', null), provider('work', tenants)] };
     const app = express();
     app.use(createAuthRouter({ config, db: database.db, logger, afterSignIn: async () => null }));
     return app;

@@ -9,7 +9,7 @@ describe('the demo entry point (server/index.ts)', () => {
   it('starts on a fresh machine, answers, shows the seeded invitation, and stops cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'portico-start-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-      env: { PATH: process.env.PATH, PORT: '0', DATABASE_URL: `file:${path.join(dir, 'not-yet', 'portico.db')}`, LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH, PORT: '0', PORTICO_DEMO: 'true', DATABASE_URL: `file:${path.join(dir, 'not-yet', 'portico.db')}`, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {

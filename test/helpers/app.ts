@@ -21,7 +21,7 @@ export async function startTestApp(options: Omit<StartOptions, 'env'> & { env?: 
   const running = await startServer({
     ...options,
     now: () => new Date(baseNow().getTime() + offsetMs),
-    env: { NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...options.env },
+    env: { NODE_ENV: 'test', PORTICO_DEMO: 'true', HOST: '127.0.0.1', PORT: '0', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...options.env },
   });
   return {
     ...running,

@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CookieJar, type Cookie } from 'tough-cookie';
+import { CSRF_HEADER } from '../../server/graphql/yoga.js';
 
 export interface HttpResponse {
   status: number;
@@ -94,8 +95,8 @@ export function createHttpClient(baseUrl: string): HttpClient {
     postForm: (pathOrUrl, fields, options = {}) =>
       send('POST', resolve(pathOrUrl), new URLSearchParams(fields).toString(), { origin, 'content-type': 'application/x-www-form-urlencoded', ...options.headers }, options, []),
     async graphql<T>(query: string, variables?: Record<string, unknown>, options: RequestOptions = {}) {
-      // The CSRF-prevention header Yoga asks of non-browser clients.
-      const res = await client.post('/graphql', { query, variables }, { ...options, headers: { accept: 'application/json', 'x-graphql-yoga-csrf': 'test', ...options.headers } });
+      // The CSRF-prevention header the server requires of simple requests (JSON POSTs pass without it).
+      const res = await client.post('/graphql', { query, variables }, { ...options, headers: { accept: 'application/json', [CSRF_HEADER]: 'test', ...options.headers } });
       let body: Omit<GraphqlResult<T>, 'status'>;
       try {
         body = res.json();

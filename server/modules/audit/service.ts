@@ -1,7 +1,7 @@
 // R11: every change writes an audit event in the transaction of the change, so a change that fails leaves no
 // event and an event never describes a change that did not happen.
 import type { Tx } from '../../db/client.js';
-import type { Actor } from '../../graphql/context.js';
+import type { Actor } from '../policy.js';
 
 export type AuditRole = 'ADMIN' | 'PARTNER' | 'SUPPORT' | 'SELF' | 'SYSTEM';
 

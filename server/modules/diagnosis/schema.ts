@@ -1,5 +1,5 @@
 import { builder } from '../../graphql/builder.js';
-import { InvalidArgumentError, InvalidInputError } from '../../errors.js';
+import { InvalidInputError } from '../../errors.js';
 import { normalizeEmail } from '../input.js';
 import { Profile } from '../profiles/schema.js';
 import { diagnoseAccess, type Diagnosis, type Finding } from './service.js';
@@ -37,10 +37,10 @@ builder.queryField('diagnoseAccess', (t) =>
     description: 'Administrators (own organizations), partners (customers they serve) and vendor support: why can this address not get in?',
     args: { email: t.arg.string({ required: true }) },
     authScopes: { signedIn: true },
-    resolve: (_root, { email }, ctx) => {
+    resolve: async (_root, { email }, ctx) => {
       const normalized = normalizeEmail(email);
-      if (normalized instanceof InvalidInputError) throw new InvalidArgumentError(normalized.message, 'email');
-      return diagnoseAccess(ctx, normalized);
+      if (normalized instanceof InvalidInputError) throw normalized;
+      return diagnoseAccess(ctx, await ctx.actor(), normalized);
     },
   }),
 );

@@ -2,9 +2,9 @@
 // the facts (organization and plan, status, linked account, latest link and its delivery) and plain findings,
 // each with the fix. Vendor support sees every organization; administrators and partners their own.
 import type { Prisma } from '../../generated/sqlite/client.js';
-import type { Context } from '../../graphql/context.js';
-import { managedOrganizations, requireActingActor } from '../access.js';
 import { ForbiddenError } from '../../errors.js';
+import type { Deps } from '../deps.js';
+import { requireActing, scope, type Actor } from '../policy.js';
 import { HELP_PAGES, helpPathFor } from '../../help-pages.js';
 import { activePlan, isoDay, lastEndedPlan } from '../organizations/plans.js';
 import { invitationState } from '../invitations/service.js';
@@ -108,16 +108,15 @@ export function findingsFor(profile: DiagnosedProfile, now: Date): Finding[] {
   return findings;
 }
 
-export async function diagnoseAccess(ctx: Context, email: string): Promise<Diagnosis> {
-  const actor = await requireActingActor(ctx);
-  const managed = managedOrganizations(actor);
+export async function diagnoseAccess(deps: Pick<Deps, 'db' | 'services'>, actor: Actor | null, email: string): Promise<Diagnosis> {
+  const managed = scope(requireActing(actor), 'organization.manage');
   if (!managed) throw new ForbiddenError('Only administrators, partners and vendor support can diagnose access.');
-  const profiles = await ctx.db.profile.findMany({
+  const profiles = await deps.db.profile.findMany({
     where: { email, organization: managed },
     select: diagnosisSelect,
     orderBy: [{ status: 'asc' }, { organization: { name: 'asc' } }],
   });
-  const now = ctx.services.now();
+  const now = deps.services.now();
   const findings = profiles.flatMap((p) => findingsFor(p, now));
   if (profiles.length === 0) {
     findings.push({

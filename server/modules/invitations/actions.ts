@@ -1,59 +1,59 @@
-// The invitation operations as the API offers them: who may call them (R10) and with which profile, around
-// the rules in service.ts.
-import { ForbiddenError, InvitationExpiredError, ProfileRemovedError, RateLimitedError, UnauthenticatedError } from '../../errors.js';
-import type { Context } from '../../graphql/context.js';
-import { localId } from '../../graphql/ids.js';
-import { canManageOrganization, requireActingActor } from '../access.js';
+// The invitation operations an actor asks for, around the rules in service.ts: who may (policy) and with which
+// profile. Ids are database ids; the GraphQL layer decodes them (an undecodable id arrives as null: FORBIDDEN).
+import { ForbiddenError, InvitationExpiredError, ProfileRemovedError } from '../../errors.js';
 import { auditActorOf, writeAudit } from '../audit/service.js';
-import { associateIdentity, invitationError, issueInvitation, type AssociationOutcome, type InvitationError } from './service.js';
+import type { Deps } from '../deps.js';
+import { requireActing, requireAllowed, type Actor } from '../policy.js';
+import { invitationError, issueInvitation, type InvitationError } from './service.js';
 
-export async function associateForViewer(ctx: Context, token: string): Promise<AssociationOutcome | InvitationError> {
-  if (!ctx.session) throw new UnauthenticatedError();
-  const actor = await ctx.actor();
-  return associateIdentity(ctx.db, ctx, ctx.session, token, actor?.identityDisplayName ?? null);
-}
+const profileForMail = {
+  id: true,
+  email: true,
+  givenName: true,
+  familyName: true,
+  organizationId: true,
+  status: true,
+  organization: { select: { id: true, name: true, kind: true, partnerId: true } },
+} as const;
 
-const profileForMail = { id: true, email: true, givenName: true, familyName: true, organizationId: true, status: true, organization: { select: { name: true } } } as const;
-
-/** A fresh REASSOCIATION link to the current profile's own address (flow 5). */
-export async function sendMyAssociationEmail(ctx: Context): Promise<{ invitationId: string } | RateLimitedError> {
-  const actor = await requireActingActor(ctx);
-  const profile = await ctx.db.profile.findUniqueOrThrow({ where: { id: actor.profile.id }, select: profileForMail });
-  const limited = await ctx.services.linkRequests.consume(profile.email, ctx.clientAddress);
-  if (limited) return limited;
-  return ctx.db.$transaction((tx) =>
-    issueInvitation(tx, ctx, { profile, organizationName: profile.organization.name, purpose: 'REASSOCIATION', actor: { ...auditActorOf(actor), role: 'SELF' } }),
+/**
+ * A fresh REASSOCIATION link to the current profile's own confirmed address (flow 5), never to a pending one:
+ * that is what stops a profile from being moved to an account at an address nobody confirmed.
+ */
+export async function sendMyAssociationEmail(deps: Deps, actorOrNull: Actor | null, clientAddress: string): Promise<{ invitationId: string }> {
+  const actor = requireActing(actorOrNull);
+  const profile = await deps.db.profile.findUniqueOrThrow({ where: { id: actor.profile.id }, select: profileForMail });
+  const limited = await deps.services.linkRequests.consume(profile.email, clientAddress);
+  if (limited) throw limited;
+  return deps.db.$transaction((tx) =>
+    issueInvitation(tx, deps, { profile, organizationName: profile.organization.name, purpose: 'REASSOCIATION', actor: { ...auditActorOf(actor), role: 'SELF' } }),
   );
 }
 
-async function manageableProfile(ctx: Context, profileGlobalId: string) {
-  const actor = await requireActingActor(ctx);
-  const id = localId(profileGlobalId, 'Profile');
-  const profile = id ? await ctx.db.profile.findUnique({ where: { id }, select: profileForMail }) : null;
-  if (!profile || !(await canManageOrganization(ctx, actor, profile.organizationId))) throw new ForbiddenError();
-  return { actor, profile };
-}
-
-export async function resendInvitation(ctx: Context, profileGlobalId: string): Promise<{ invitationId: string } | ProfileRemovedError> {
-  const { actor, profile } = await manageableProfile(ctx, profileGlobalId);
-  if (profile.status === 'REMOVED') return new ProfileRemovedError();
-  return ctx.db.$transaction((tx) =>
-    issueInvitation(tx, ctx, { profile, organizationName: profile.organization.name, purpose: 'INVITATION', actor: auditActorOf(actor) }),
+export async function resendInvitation(deps: Deps, actorOrNull: Actor | null, profileId: string | null): Promise<{ invitationId: string }> {
+  const profile = profileId ? await deps.db.profile.findUnique({ where: { id: profileId }, select: profileForMail }) : null;
+  const actor = requireAllowed(actorOrNull, 'organization.manage', profile?.organization ?? null);
+  if (profile!.status === 'REMOVED') throw new ProfileRemovedError();
+  return deps.db.$transaction((tx) =>
+    issueInvitation(tx, deps, { profile: profile!, organizationName: profile!.organization.name, purpose: 'INVITATION', actor: auditActorOf(actor) }),
   );
 }
 
-export async function revokeInvitation(ctx: Context, invitationGlobalId: string): Promise<{ invitationId: string } | InvitationError> {
-  const actor = await requireActingActor(ctx);
-  const id = localId(invitationGlobalId, 'Invitation');
-  const invitation = id
-    ? await ctx.db.invitation.findUnique({ where: { id }, include: { profile: { select: { organizationId: true, status: true, email: true, givenName: true, familyName: true } } } })
+export async function revokeInvitation(deps: Deps, actorOrNull: Actor | null, invitationId: string | null): Promise<{ invitationId: string }> {
+  requireActing(actorOrNull);
+  const invitation = invitationId
+    ? await deps.db.invitation.findUnique({
+        where: { id: invitationId },
+        include: { profile: { select: { status: true, email: true, givenName: true, familyName: true, organizationId: true, organization: { select: { id: true, kind: true, partnerId: true } } } } },
+      })
     : null;
-  if (!invitation || !(await canManageOrganization(ctx, actor, invitation.profile.organizationId))) throw new ForbiddenError();
-  const now = ctx.services.now();
-  const error = invitationError(invitation, invitation.profile.status, now);
+  const actor = requireAllowed(actorOrNull, 'organization.manage', invitation?.profile.organization ?? null);
+  if (!invitation) throw new ForbiddenError();
+  const now = deps.services.now();
+  const error: InvitationError | null = invitationError(invitation, invitation.profile.status, now);
   // An expired link is revoked all the same, so the record says nobody may use it; the others are final states.
-  if (error && !(error instanceof InvitationExpiredError)) return error;
-  await ctx.db.$transaction(async (tx) => {
+  if (error && !(error instanceof InvitationExpiredError)) throw error;
+  await deps.db.$transaction(async (tx) => {
     const changed = await tx.invitation.updateMany({ where: { id: invitation.id, acceptedAt: null, revokedAt: null, replacedAt: null }, data: { revokedAt: now } });
     if (changed.count !== 1) return;
     await writeAudit(tx, auditActorOf(actor), {

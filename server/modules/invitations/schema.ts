@@ -1,17 +1,14 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { builder, ErrorInterface } from '../../graphql/builder.js';
 import { invitationErrors } from '../../graphql/error-types.js';
-import { localId } from '../../graphql/ids.js';
+import { idArg } from '../../graphql/ids.js';
 import * as E from '../../errors.js';
-import { normalizeEmail } from '../input.js';
 import { registerNodeLoader } from '../node/schema.js';
 import { profilePayload, resultOf } from '../../graphql/results.js';
 import { Profile } from '../profiles/schema.js';
-import { maySeePrivate } from '../profiles/service.js';
+import { maySeePrivate } from '../policy.js';
 import { invitationState } from './service.js';
 import * as invitations from './service.js';
-import { selectProfile } from '../viewer/service.js';
-import { associateForViewer, resendInvitation, revokeInvitation, sendMyAssociationEmail } from './actions.js';
+import { resendInvitation, revokeInvitation, sendMyAssociationEmail } from './actions.js';
 
 export const InvitationPurpose = builder.enumType('InvitationPurpose', {
   values: {
@@ -119,7 +116,7 @@ builder.queryField('associationPreview', (t) =>
     type: AssociationPreview,
     description: 'Public: whether a link is valid, for which organization and (masked) address, until when — or why not.',
     args: { token: t.arg.string({ required: true }) },
-    resolve: (_root, { token }, ctx) => invitations.previewInvitation(ctx.db, ctx.services, token),
+    resolve: (_root, { token }, ctx) => invitations.previewInvitation(ctx, token),
   }),
 );
 
@@ -132,7 +129,6 @@ const InvitationPayload = (name: string, description: string) =>
   });
 
 const AssociateIdentitySuccess = profilePayload('AssociateIdentitySuccess', 'The signed-in account is now linked to this profile.');
-const SelectProfileSuccess = profilePayload('SelectProfileSuccess', 'The session now acts as this profile.');
 const SendMyAssociationEmailSuccess = InvitationPayload('SendMyAssociationEmailSuccess', 'A new link is on its way to the profile address.');
 const ResendInvitationSuccess = InvitationPayload('ResendInvitationSuccess', 'A new invitation replaced any earlier link and is on its way.');
 const RevokeInvitationSuccess = InvitationPayload('RevokeInvitationSuccess', 'The link no longer works.');
@@ -142,8 +138,6 @@ const RequestAssociationEmailsSuccess = builder.objectRef<{ message: string }>('
   fields: (t) => ({ message: t.exposeString('message') }),
 });
 
-export const LINK_REQUEST_ANSWER =
-  'If this address belongs to one or more profiles, an e-mail with a personal link is on its way for each of them. Check your inbox and junk mail in a few minutes.';
 
 builder.mutationFields((t) => ({
   requestAssociationEmails: t.field({
@@ -151,22 +145,7 @@ builder.mutationFields((t) => ({
     description: 'Sends one e-mail with a fresh link per active profile with this address. Answers the same whether or not any exists.',
     args: { email: t.arg.string({ required: true }) },
     errors: resultOf('requestAssociationEmails', [E.InvalidInputError, E.RateLimitedError]),
-    resolve: async (_root, { email: raw }, ctx) => {
-      const started = Date.now();
-      const email = normalizeEmail(raw.slice(0, 1000));
-      if (email instanceof E.InvalidInputError) throw email;
-      const limited = await ctx.services.linkRequests.consume(email, ctx.clientAddress);
-      if (limited) throw limited;
-      try {
-        await invitations.sendLinksToAddress(ctx.db, ctx, email);
-      } catch (error) {
-        // The answer must not differ for known addresses, even when sending fails; the log keeps the cause.
-        ctx.logger.error({ err: error }, 'requestAssociationEmails failed');
-      }
-      const wait = ctx.config.linkRequestMinMs - (Date.now() - started);
-      if (wait > 0) await sleep(wait);
-      return { message: LINK_REQUEST_ANSWER };
-    },
+    resolve: (_root, { email }, ctx) => invitations.requestAssociationEmails(ctx, ctx.clientAddress, email),
   }),
   associateIdentity: t.field({
     type: AssociateIdentitySuccess,
@@ -174,36 +153,14 @@ builder.mutationFields((t) => ({
     args: { token: t.arg.string({ required: true }) },
     authScopes: { signedIn: true },
     errors: resultOf('associateIdentity', [...invitationErrors]),
-    resolve: async (_root, { token }, ctx) => {
-      const outcome = await associateForViewer(ctx, token);
-      if (outcome instanceof E.DomainError) throw outcome;
-      return { profileId: outcome.profileId };
-    },
-  }),
-  selectProfile: t.field({
-    type: SelectProfileSuccess,
-    description: 'Makes one of your profiles the current one. Switch any time; no need to sign out.',
-    args: { profileId: t.arg.id({ required: true }) },
-    authScopes: { signedIn: true },
-    errors: resultOf('selectProfile', [E.NotYourProfileError, E.ServicePlanInactiveError]),
-    resolve: async (_root, { profileId }, ctx) => {
-      const id = localId(String(profileId), 'Profile');
-      if (!id) throw new E.NotYourProfileError();
-      const outcome = await selectProfile(ctx.db, ctx.services, ctx.session!, id);
-      if (outcome instanceof E.DomainError) throw outcome;
-      return outcome;
-    },
+    resolve: async (_root, { token }, ctx) => invitations.associateIdentity(ctx, await ctx.actor(), token),
   }),
   sendMyAssociationEmail: t.field({
     type: SendMyAssociationEmailSuccess,
     description: "Sends a fresh link to the current profile's address, to link another sign-in account.",
     authScopes: { signedIn: true },
     errors: resultOf('sendMyAssociationEmail', [E.RateLimitedError]),
-    resolve: async (_root, _args, ctx) => {
-      const outcome = await sendMyAssociationEmail(ctx);
-      if (outcome instanceof E.DomainError) throw outcome;
-      return outcome;
-    },
+    resolve: async (_root, _args, ctx) => sendMyAssociationEmail(ctx, await ctx.actor(), ctx.clientAddress),
   }),
   resendInvitation: t.field({
     type: ResendInvitationSuccess,
@@ -211,11 +168,7 @@ builder.mutationFields((t) => ({
     args: { profileId: t.arg.id({ required: true }) },
     authScopes: { signedIn: true },
     errors: resultOf('resendInvitation', [E.ProfileRemovedError]),
-    resolve: async (_root, { profileId }, ctx) => {
-      const outcome = await resendInvitation(ctx, String(profileId));
-      if (outcome instanceof E.DomainError) throw outcome;
-      return outcome;
-    },
+    resolve: async (_root, { profileId }, ctx) => resendInvitation(ctx, await ctx.actor(), idArg(profileId, 'Profile')),
   }),
   revokeInvitation: t.field({
     type: RevokeInvitationSuccess,
@@ -223,10 +176,6 @@ builder.mutationFields((t) => ({
     args: { invitationId: t.arg.id({ required: true }) },
     authScopes: { signedIn: true },
     errors: resultOf('revokeInvitation', [E.InvitationUsedError, E.InvitationRevokedError, E.InvitationReplacedError, E.InvitationExpiredError]),
-    resolve: async (_root, { invitationId }, ctx) => {
-      const outcome = await revokeInvitation(ctx, String(invitationId));
-      if (outcome instanceof E.DomainError) throw outcome;
-      return outcome;
-    },
+    resolve: async (_root, { invitationId }, ctx) => revokeInvitation(ctx, await ctx.actor(), idArg(invitationId, 'Invitation')),
   }),
 }));

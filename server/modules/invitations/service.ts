@@ -5,7 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { endSessionsActingAs, setCurrentProfile } from '../../auth/session.js';
 import type { Config } from '../../config.js';
 import type { Db, Tx } from '../../db/client.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  InvalidInputError,
   InvitationExpiredError,
   InvitationNotFoundError,
   InvitationReplacedError,
@@ -15,7 +17,11 @@ import {
 } from '../../errors.js';
 import { associationMail, securityNoticeMail } from '../../mail/templates/invitation.js';
 import type { AppServices } from '../../services.js';
+import { Prisma } from '../../generated/sqlite/client.js';
 import { auditRow, SYSTEM_ACTOR, writeAudit, type AuditActor } from '../audit/service.js';
+import type { Deps } from '../deps.js';
+import { normalizeEmail } from '../input.js';
+import { requireSignedIn, type Actor } from '../policy.js';
 import { hasAccessToday, isoDay } from '../organizations/plans.js';
 import { hashToken, isWellFormedToken, newToken } from './tokens.js';
 
@@ -41,11 +47,12 @@ interface InvitationDates {
   replacedAt: Date | null;
 }
 
+/** The profile's removal comes first (R6): whatever became of the link, the person's next step is to ask for access. */
 export function invitationState(invitation: InvitationDates, profileStatus: 'ACTIVE' | 'REMOVED', now: Date): InvitationState {
+  if (profileStatus === 'REMOVED') return 'PROFILE_REMOVED';
   if (invitation.acceptedAt) return 'ACCEPTED';
   if (invitation.revokedAt) return 'REVOKED';
   if (invitation.replacedAt) return 'REPLACED';
-  if (profileStatus === 'REMOVED') return 'PROFILE_REMOVED';
   if (invitation.expiresAt.getTime() <= now.getTime()) return 'EXPIRED';
   return 'PENDING';
 }
@@ -86,7 +93,11 @@ export interface IssueInput {
   actor: AuditActor;
 }
 
-/** Sends a new link for a profile: older pending links are replaced (R5), the e-mail goes to the outbox, audited. */
+/**
+ * Sends a new link for a profile: older pending links are replaced (R5), the e-mail goes to the outbox, audited.
+ * The profiles' rows are locked first, so that two sends for one profile at once run one after the other and the
+ * second replaces the first's link; the database's one-pending-link-per-profile guard backs this up.
+ */
 export async function issueInvitation(tx: Tx, deps: InvitationDeps, input: IssueInput): Promise<{ invitationId: string }> {
   const [issued] = await issueInvitations(tx, deps, [input]);
   return issued!;
@@ -98,6 +109,7 @@ export async function issueInvitations(tx: Tx, deps: InvitationDeps, inputs: rea
   const { config, services } = deps;
   const now = services.now();
   const profileIds = inputs.map((i) => i.profile.id);
+  await tx.$executeRaw`UPDATE "Profile" SET "id" = "id" WHERE "id" IN (${Prisma.join(profileIds)})`;
   const missingOrg = inputs.filter((i) => !i.profile.organizationId).map((i) => i.profile.id);
   const orgOf = new Map(
     missingOrg.length ? (await tx.profile.findMany({ where: { id: { in: missingOrg } }, select: { id: true, organizationId: true } })).map((p) => [p.id, p.organizationId]) : [],
@@ -193,8 +205,9 @@ export interface AssociationPreviewResult {
 }
 
 /** What a link is for, without signing in and without using it up (mail scanners open links too). */
-export async function previewInvitation(db: Db, services: AppServices, token: string): Promise<AssociationPreviewResult> {
-  const invitation = await findByToken(db, token);
+export async function previewInvitation(deps: Pick<Deps, 'db' | 'services'>, token: string): Promise<AssociationPreviewResult> {
+  const { services } = deps;
+  const invitation = await findByToken(deps.db, token);
   if (!invitation) {
     return { valid: false, organizationName: null, profileGivenName: null, maskedEmail: null, expiresAt: null, purpose: null, error: new InvitationNotFoundError() };
   }
@@ -221,32 +234,27 @@ export interface AssociationOutcome {
  * Links the signed-in identity to the link's profile. Single use: the link is claimed with a conditional update
  * inside the transaction, so of any number of simultaneous calls exactly one succeeds.
  */
-export async function associateIdentity(
-  db: Db,
-  deps: InvitationDeps,
-  session: { key: string; identityId: string },
-  token: string,
-  actorDisplayName: string | null,
-): Promise<AssociationOutcome | InvitationError> {
+export async function associateIdentity(deps: Deps, actorOrNull: Actor | null, token: string): Promise<AssociationOutcome> {
+  const signedIn = requireSignedIn(actorOrNull);
   const { config, services } = deps;
   const now = services.now();
-  const result = await db.$transaction(async (tx) => {
+  const result = await deps.db.$transaction(async (tx) => {
     const invitation = await findByToken(tx, token);
-    if (!invitation) return new InvitationNotFoundError();
+    if (!invitation) throw new InvitationNotFoundError();
     const error = invitationError(invitation, invitation.profile.status, now);
-    if (error) return error;
+    if (error) throw error;
     const claimed = await tx.invitation.updateMany({
       where: { id: invitation.id, ...pending, expiresAt: { gt: now } },
-      data: { acceptedAt: now, acceptedByIdentityId: session.identityId },
+      data: { acceptedAt: now, acceptedByIdentityId: signedIn.identityId },
     });
-    if (claimed.count !== 1) return new InvitationUsedError(now);
+    if (claimed.count !== 1) throw new InvitationUsedError(now);
 
     const { profile } = invitation;
     const organization = profile.organization;
-    const actor: AuditActor = { identityId: session.identityId, profileId: profile.id, displayName: actorDisplayName ?? `${profile.givenName} ${profile.familyName}`, role: 'SELF' };
+    const actor: AuditActor = { identityId: signedIn.identityId, profileId: profile.id, displayName: signedIn.identityDisplayName ?? `${profile.givenName} ${profile.familyName}`, role: 'SELF' };
     const previous = profile.identityId;
-    const identity = await tx.identity.findUniqueOrThrow({ where: { id: session.identityId }, select: { provider: true, email: true } });
-    await tx.profile.update({ where: { id: profile.id }, data: { identityId: session.identityId, associatedAt: now } });
+    const identity = await tx.identity.findUniqueOrThrow({ where: { id: signedIn.identityId }, select: { provider: true, email: true } });
+    await tx.profile.update({ where: { id: profile.id }, data: { identityId: signedIn.identityId, associatedAt: now } });
     await writeAudit(tx, actor, {
       action: 'invitation.accept',
       organizationId: profile.organizationId,
@@ -255,12 +263,13 @@ export async function associateIdentity(
       targetId: invitation.id,
       summary: `${profile.givenName} ${profile.familyName} linked a ${providerWords(config, identity.provider)} (${identity.email ?? 'no e-mail'}) to their profile`,
       before: { identityId: previous },
-      after: { identityId: session.identityId },
+      after: { identityId: signedIn.identityId },
     });
 
-    const replacedIdentityId = previous && previous !== session.identityId ? previous : null;
+    const replacedIdentityId = previous && previous !== signedIn.identityId ? previous : null;
     if (replacedIdentityId) {
-      // R7: the old identity loses the profile at once, and the profile's owner hears about it.
+      // R7: the old identity loses the profile at once, and the profile's owner hears about it: at the address
+      // the link was sent to and at the profile's confirmed address (they differ only if it changed since).
       await endSessionsActingAs(tx, profile.id);
       await writeAudit(tx, actor, {
         action: 'association.replace',
@@ -268,7 +277,7 @@ export async function associateIdentity(
         targetProfileId: profile.id,
         summary: `The sign-in account linked to ${profile.givenName} ${profile.familyName} was replaced`,
         before: { identityId: previous },
-        after: { identityId: session.identityId },
+        after: { identityId: signedIn.identityId },
       });
       const notice = securityNoticeMail({
         givenName: profile.givenName,
@@ -279,14 +288,16 @@ export async function associateIdentity(
         helpUrl: config.helpUrl,
         supportEmail: config.vendor.supportEmail,
       });
-      await tx.outboxEmail.create({ data: { messageId: messageIdFor(config), kind: 'security.association-replaced', to: profile.email, ...notice } });
+      await tx.outboxEmail.createMany({
+        data: [...new Set([invitation.sentTo, profile.email])].map((to) => ({ messageId: messageIdFor(config), kind: 'security.association-replaced', to, ...notice })),
+      });
     }
 
     const usable = hasAccessToday(organization.kind, organization.servicePlans, isoDay(now));
-    if (usable) await setCurrentProfile(tx, session.key, profile.id);
+    if (usable) await setCurrentProfile(tx, signedIn.sessionKey, profile.id);
     return { profileId: profile.id, replacedIdentityId, madeCurrent: usable };
   });
-  if (!('code' in result) && result.replacedIdentityId) services.mailQueued();
+  if (result.replacedIdentityId) services.mailQueued();
   return result;
 }
 
@@ -294,18 +305,37 @@ function providerWords(config: Config, key: string): string {
   return (config.oidcProviders.find((p) => p.key === key)?.displayName ?? key).toLowerCase();
 }
 
+export const LINK_REQUEST_ANSWER =
+  'If this address belongs to one or more profiles, an e-mail with a personal link is on its way for each of them. Check your inbox and junk mail in a few minutes.';
+
 /**
- * R8: one e-mail per ACTIVE profile with this address, each with its own link. The caller answers the same
- * whatever happens here, so nothing in the answer tells whether the address exists.
+ * R8: one e-mail per ACTIVE profile with this address, each with its own link. The answer is the same, and comes
+ * after the same minimum time, whether or not the address exists and whatever happens while sending.
  */
-export async function sendLinksToAddress(db: Db, deps: InvitationDeps, email: string): Promise<number> {
-  const profiles = await db.profile.findMany({
+export async function requestAssociationEmails(deps: Deps, clientAddress: string, rawEmail: string): Promise<{ message: string }> {
+  const started = Date.now();
+  const email = normalizeEmail(rawEmail.slice(0, 1000));
+  if (email instanceof InvalidInputError) throw email;
+  const limited = await deps.services.linkRequests.consume(email, clientAddress);
+  if (limited) throw limited;
+  try {
+    await sendLinksToAddress(deps, email);
+  } catch (error) {
+    // The answer must not differ for known addresses, even when sending fails; the log keeps the cause.
+    deps.logger.error({ err: error }, 'requestAssociationEmails failed');
+  }
+  const wait = deps.config.linkRequestMinMs - (Date.now() - started);
+  if (wait > 0) await sleep(wait);
+  return { message: LINK_REQUEST_ANSWER };
+}
+
+async function sendLinksToAddress(deps: Deps, email: string): Promise<number> {
+  const profiles = await deps.db.profile.findMany({
     where: { email, status: 'ACTIVE' },
     select: { id: true, email: true, givenName: true, familyName: true, organizationId: true, organization: { select: { name: true } } },
   });
   if (profiles.length === 0) return 0;
   const actor = { ...SYSTEM_ACTOR, displayName: 'Self-service request' };
-  await db.$transaction((tx) => issueInvitations(tx, deps, profiles.map((profile) => ({ profile, organizationName: profile.organization.name, purpose: 'SELF_SERVICE' as const, actor }))));
+  await deps.db.$transaction((tx) => issueInvitations(tx, deps, profiles.map((profile) => ({ profile, organizationName: profile.organization.name, purpose: 'SELF_SERVICE' as const, actor }))));
   return profiles.length;
 }
-

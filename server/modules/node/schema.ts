@@ -5,8 +5,8 @@ import { brandWithType } from '@pothos/core';
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../graphql/builder.js';
-import type { Actor, Context } from '../../graphql/context.js';
-import { managedOrganizations, visibleOrganizations } from '../access.js';
+import type { Context } from '../../graphql/context.js';
+import { profileScope, scope, type Actor } from '../policy.js';
 
 
 /**
@@ -23,34 +23,27 @@ export function registerNodeLoader(typename: string, loader: NodeLoader): void {
 }
 
 registerNodeLoader('Organization', (ctx, actor, id, query) => {
-  const visible = visibleOrganizations(actor);
+  const visible = scope(actor, 'organization.see');
   return visible ? ctx.db.organization.findFirst({ ...query, where: { AND: [{ id }, visible] } }) : Promise.resolve(null);
 });
 
 registerNodeLoader('ServicePlan', (ctx, actor, id, query) => {
-  const visible = visibleOrganizations(actor);
+  const visible = scope(actor, 'organization.see');
   return visible ? ctx.db.servicePlan.findFirst({ ...query, where: { id, organization: visible } }) : Promise.resolve(null);
 });
 
-// The paths a profile is reachable by: its organization's managers, its own person, and, for administrators,
-// whoever sees the organization (to know whom to ask).
+// A profile is reachable by its organization's managers, its own person, and, for administrators, whoever sees
+// the organization (to know whom to ask): policy.profileScope.
 registerNodeLoader('Profile', (ctx, actor, id, query) => {
-  if (actor.role === 'SUPPORT' && actor.profile) return ctx.db.profile.findUnique({ ...query, where: { id } });
-  const managed = managedOrganizations(actor);
-  const visible = visibleOrganizations(actor);
-  const paths = [
-    { identityId: actor.identityId },
-    ...(managed ? [{ organization: managed }] : []),
-    ...(visible ? [{ isAdministrator: true, status: 'ACTIVE' as const, organization: visible }] : []),
-  ];
-  return ctx.db.profile.findFirst({ ...query, where: { id, OR: paths } });
+  const reachable = profileScope(actor);
+  return reachable ? ctx.db.profile.findFirst({ ...query, where: { AND: [{ id }, reachable] } }) : Promise.resolve(null);
 });
 
 registerNodeLoader('AuditEvent', (ctx, actor, id, query) => {
-  const managed = managedOrganizations(actor);
+  const managed = scope(actor, 'organization.manage');
   if (!managed) return Promise.resolve(null);
-  // Support sees every event, also those of no organization; the others their managed organizations' events.
-  return ctx.db.auditEvent.findFirst({ ...query, where: actor.role === 'SUPPORT' ? { id } : { id, organization: managed } });
+  // An empty scope (support) also reaches the events of no organization.
+  return ctx.db.auditEvent.findFirst({ ...query, where: Object.keys(managed).length === 0 ? { id } : { id, organization: managed } });
 });
 
 registerNodeLoader('Identity', (ctx, actor, id, query) =>

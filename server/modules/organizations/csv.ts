@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { InvalidInputError } from '../../errors.js';
 import { normalizeEmail, normalizeName } from '../input.js';
 import { normalizeAccountNumber, normalizeRegion } from './service.js';
+import { isCalendarDay } from './plans.js';
 
 export const CSV_COLUMNS = [
   'name',
@@ -31,12 +32,6 @@ export interface ImportRow {
 
 export type ParsedLine = { line: number; row: ImportRow; error?: undefined } | { line: number; row?: undefined; error: InvalidInputError };
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-function isIsoDate(value: string): boolean {
-  if (!ISO_DATE.test(value)) return false;
-  const day = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
-}
 
 function rowError(field: Column, message: string): InvalidInputError {
   return new InvalidInputError(field, message);
@@ -60,7 +55,7 @@ function checkRow(get: (column: Column) => string): ImportRow | InvalidInputErro
     const planName = normalizeName(get('plan_name'), 'plan_name');
     if (planName instanceof InvalidInputError) return planName;
     for (const column of ['plan_starts_on', 'plan_ends_on'] as const) {
-      if (!isIsoDate(get(column))) return rowError(column, `${column} "${get(column).slice(0, 40)}" is not a date written YYYY-MM-DD, e.g. 2026-12-31.`);
+      if (!isCalendarDay(get(column))) return rowError(column, `${column} "${get(column).slice(0, 40)}" is not a date written YYYY-MM-DD, e.g. 2026-12-31.`);
     }
     if (get('plan_ends_on') < get('plan_starts_on')) return rowError('plan_ends_on', 'The plan cannot end before it starts.');
     plan = { name: planName, startsOn: get('plan_starts_on'), endsOn: get('plan_ends_on') };

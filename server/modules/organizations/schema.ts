@@ -1,9 +1,10 @@
 import { builder, ErrorInterface } from '../../graphql/builder.js';
 import * as E from '../../errors.js';
-import { localId } from '../../graphql/ids.js';
+import { idArg } from '../../graphql/ids.js';
+import { can } from '../policy.js';
 import { resultOf } from '../../graphql/results.js';
 import { CSV_COLUMNS } from './csv.js';
-import { activePlan, isoDay } from './plans.js';
+import { activePlan, activePlanWhere, isoDay } from './plans.js';
 import * as organizations from './service.js';
 
 export const OrganizationKind = builder.enumType('OrganizationKind', {
@@ -38,7 +39,7 @@ export const Organization = builder.prismaNode('Organization', {
       // A count in the organization's own statement, not a second statement for its plans (viewer is a hot path).
       select: (_args, ctx) => {
         const today = isoDay(ctx.services.now());
-        return { kind: true, _count: { select: { servicePlans: { where: { startsOn: { lte: today }, endsOn: { gte: today } } } } } };
+        return { kind: true, _count: { select: { servicePlans: { where: activePlanWhere(today) } } } };
       },
       resolve: (org) => org.kind !== 'CUSTOMER' || org._count.servicePlans > 0,
     }),
@@ -48,7 +49,7 @@ export const Organization = builder.prismaNode('Organization', {
       description: 'The active administrators: whom to ask for access. For whoever sees the organization.',
       nullable: true,
       query: { where: { status: 'ACTIVE', isAdministrator: true }, orderBy: [{ familyName: 'asc' }, { givenName: 'asc' }, { id: 'asc' }] },
-      authScopes: async (org, _args, ctx) => organizations.sees(await ctx.actor(), org),
+      authScopes: async (org, _args, ctx) => can(await ctx.actor(), 'organization.see', org),
     }),
     profiles: t.relatedConnection(
       'profiles',
@@ -73,7 +74,7 @@ export const Organization = builder.prismaNode('Organization', {
             orderBy: [{ familyName: 'asc' as const }, { givenName: 'asc' as const }, { id: 'asc' as const }],
           };
         },
-        authScopes: async (org, _args, ctx) => organizations.manages(await ctx.actor(), org),
+        authScopes: async (org, _args, ctx) => can(await ctx.actor(), 'organization.manage', org),
       },
       { name: 'ProfileConnection' },
       { name: 'ProfileEdge' },
@@ -85,7 +86,7 @@ export const Organization = builder.prismaNode('Organization', {
         nullable: true,
         cursor: 'id',
         query: { orderBy: [{ at: 'desc' }, { id: 'desc' }] },
-        authScopes: async (org, _args, ctx) => organizations.manages(await ctx.actor(), org),
+        authScopes: async (org, _args, ctx) => can(await ctx.actor(), 'organization.manage', org),
       },
       { name: 'AuditEventConnection' },
       { name: 'AuditEventEdge' },
@@ -94,10 +95,6 @@ export const Organization = builder.prismaNode('Organization', {
   }),
 });
 
-/** A Relay id argument as a database id of that type; null when malformed or of another type (→ FORBIDDEN). */
-function idArg(value: string | number, typename: string): string | null {
-  return localId(String(value), typename);
-}
 
 /** An optional partner id: undefined (leave as is), null (none), or a database id; `invalid` when malformed. */
 function partnerArg(value: string | number | null | undefined): { partnerId: string | null | undefined; invalidPartner: boolean } {
@@ -114,7 +111,7 @@ builder.queryFields((t) => ({
     description: 'One organization you may see: your own, those you manage. FORBIDDEN otherwise, also for ids that do not exist.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const where = await organizations.visibleOrganizationWhere(ctx, idArg(args.id, 'Organization'));
+      const where = organizations.visibleOrganizationWhere(await ctx.actor(), idArg(args.id, 'Organization'));
       const found = await ctx.db.organization.findFirst({ ...query, where });
       if (!found) throw new E.ForbiddenError();
       return found;
@@ -128,7 +125,7 @@ builder.queryFields((t) => ({
       description: 'The organizations you may see, by name; `search` matches part of the name or the account number.',
       args: { search: t.arg.string() },
       resolve: async (query, _root, args, ctx) => {
-        const where = await organizations.organizationsFilter(ctx, args.search);
+        const where = organizations.organizationsFilter(ctx, await ctx.actor(), args.search);
         return ctx.db.organization.findMany({ ...query, where, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
       },
     },
@@ -217,9 +214,9 @@ builder.mutationFields((t) => ({
     description: 'Vendor support: creates a customer, partner or vendor organization.',
     args: { input: t.arg({ type: CreateOrganizationInput, required: true }) },
     errors: resultOf('createOrganization', [E.InvalidInputError]),
-    resolve: (_root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx) => {
       const partner = partnerArg(input.partnerId);
-      return organizations.createOrganization(ctx, { ...input, partnerId: partner.partnerId ?? null, invalidPartner: partner.invalidPartner });
+      return organizations.createOrganization(ctx, await ctx.actor(), { ...input, partnerId: partner.partnerId ?? null, invalidPartner: partner.invalidPartner });
     },
   }),
   updateOrganization: t.field({
@@ -227,20 +224,20 @@ builder.mutationFields((t) => ({
     description: 'Vendor support: changes name, account number, region or partner.',
     args: { input: t.arg({ type: UpdateOrganizationInput, required: true }) },
     errors: resultOf('updateOrganization', [E.InvalidInputError]),
-    resolve: (_root, { input }, ctx) => organizations.updateOrganization(ctx, { ...input, organizationId: idArg(input.organizationId, 'Organization'), ...partnerArg(input.partnerId) }),
+    resolve: async (_root, { input }, ctx) => organizations.updateOrganization(ctx, await ctx.actor(), { ...input, organizationId: idArg(input.organizationId, 'Organization'), ...partnerArg(input.partnerId) }),
   }),
   setServicePlan: t.field({
     type: SetServicePlanSuccess,
     description: "Vendor support: creates or re-dates a customer's service plan (by name).",
     args: { input: t.arg({ type: SetServicePlanInput, required: true }) },
     errors: resultOf('setServicePlan', [E.InvalidInputError]),
-    resolve: (_root, { input }, ctx) => organizations.setServicePlan(ctx, { ...input, organizationId: idArg(input.organizationId, 'Organization') }),
+    resolve: async (_root, { input }, ctx) => organizations.setServicePlan(ctx, await ctx.actor(), { ...input, organizationId: idArg(input.organizationId, 'Organization') }),
   }),
   importOrganizations: t.field({
     type: ImportOrganizationsSuccess,
     description: `Vendor support: imports customers from CSV with the columns ${CSV_COLUMNS.join(',')} (header line required). Importing the same file again changes nothing.`,
     args: { csv: t.arg.string({ required: true }), sendInvitations: t.arg.boolean({ defaultValue: false, description: 'E-mail each new administrator their invitation.' }) },
     errors: resultOf('importOrganizations', [E.InvalidInputError]),
-    resolve: async (_root, args, ctx) => ({ results: await organizations.importOrganizations(ctx, { csv: args.csv, sendInvitations: args.sendInvitations ?? false }) }),
+    resolve: async (_root, args, ctx) => ({ results: await organizations.importOrganizations(ctx, await ctx.actor(), { csv: args.csv, sendInvitations: args.sendInvitations ?? false }) }),
   }),
 }));

@@ -1,66 +1,34 @@
 // Organizations and their service plans: who sees which (R10), the support-only changes, and the lock and the
 // last-administrator check that every write to an organization's people goes through (R3).
 import type { Tx } from '../../db/client.js';
-import type { Prisma } from '../../generated/sqlite/client.js';
 import { providerOf } from '../../db/url.js';
 import { DomainError, ForbiddenError, InvalidInputError, LastAdministratorError } from '../../errors.js';
-import type { Actor, Context } from '../../graphql/context.js';
-import { requireActingActor, requireSupport, visibleOrganizations } from '../access.js';
 import { actorName, auditActorOf, writeAudit, type AuditActor } from '../audit/service.js';
+import type { Deps } from '../deps.js';
 import { normalizeName } from '../input.js';
 import { issueInvitation } from '../invitations/service.js';
+import { requireActing, requireAllowed, scope, type Actor, type OrganizationKind } from '../policy.js';
 import { parseOrganizationsCsv, type ImportRow } from './csv.js';
 
-export type OrganizationKind = 'CUSTOMER' | 'PARTNER' | 'VENDOR';
-export interface OrganizationRef { id: string; partnerId: string | null; kind: OrganizationKind }
-
-/**
- * managedOrganizations (access.ts) for an organization already loaded: no query, so that per-row checks in a list
- * cost nothing. The two must say the same; the authorization tests run through both.
- */
-export function manages(actor: Actor | null, org: OrganizationRef): boolean {
-  const profile = actor?.profile;
-  if (!profile) return false;
-  switch (actor.role) {
-    case 'SUPPORT':
-      return true;
-    case 'PARTNER':
-      return org.id === profile.organizationId || (org.partnerId === profile.organizationId && org.kind === 'CUSTOMER');
-    case 'ADMIN':
-      return org.id === profile.organizationId;
-    default:
-      return false;
-  }
-}
-
-/** visibleOrganizations (access.ts) for an organization already loaded. */
-export function sees(actor: Actor | null, org: OrganizationRef): boolean {
-  return manages(actor, org) || (!!actor?.profile && actor.profile.organizationId === org.id);
-}
-
-/**
- * visibleOrganizations (access.ts), safe for support: that gives support `OR: [{}, …]`, and Prisma 7 reads an
- * empty object inside OR as "nothing", so support would see no organization.
- */
+export type { OrganizationKind };
 
 /** `contains`, case-insensitive on both databases (SQLite's LIKE already is for ASCII; PostgreSQL needs the mode). */
-export function containsText(ctx: Pick<Context, 'config'>, text: string): { contains: string } {
-  return providerOf(ctx.config.databaseUrl) === 'postgresql' ? ({ contains: text, mode: 'insensitive' } as { contains: string }) : { contains: text };
+export function containsText(deps: Pick<Deps, 'config'>, text: string): { contains: string } {
+  return providerOf(deps.config.databaseUrl) === 'postgresql' ? ({ contains: text, mode: 'insensitive' } as { contains: string }) : { contains: text };
 }
 
 /** The filter of `organizations(search:)`: what the actor may see, by name or account number. */
-export async function organizationsFilter(ctx: Context, search: string | null | undefined) {
-  const actor = await requireActingActor(ctx);
-  const visible = visibleOrganizations(actor)!;
+export function organizationsFilter(deps: Pick<Deps, 'config'>, actor: Actor | null, search: string | null | undefined) {
+  const visible = scope(requireActing(actor), 'organization.see')!;
   const text = search?.trim();
-  return text ? { AND: [visible, { OR: [{ name: containsText(ctx, text) }, { accountNumber: containsText(ctx, text) }] }] } : visible;
+  return text ? { AND: [visible, { OR: [{ name: containsText(deps, text) }, { accountNumber: containsText(deps, text) }] }] } : visible;
 }
 
 /** The `where` of `organization(id)`; FORBIDDEN for ids the actor may not see and for ids that do not exist alike. */
-export async function visibleOrganizationWhere(ctx: Context, id: string | null) {
-  const actor = await requireActingActor(ctx);
+export function visibleOrganizationWhere(actor: Actor | null, id: string | null) {
+  const visible = scope(requireActing(actor), 'organization.see')!;
   if (!id) throw new ForbiddenError();
-  return { AND: [{ id }, visibleOrganizations(actor)!] };
+  return { AND: [{ id }, visible] };
 }
 
 /**
@@ -75,13 +43,19 @@ export async function lockOrganization(tx: Tx, organizationId: string): Promise<
   return tx.organization.findUnique({ where: { id: organizationId }, select: { id: true, name: true, kind: true, partnerId: true } });
 }
 
+/** How many ACTIVE administrators an organization has; taken under its lock, before a change, for R3. */
+export function administratorCount(tx: Tx, organizationId: string): Promise<number> {
+  return tx.profile.count({ where: { organizationId, status: 'ACTIVE', isAdministrator: true } });
+}
+
 /**
  * R3, run after the change inside its transaction (and after lockOrganization): throwing rolls the change back.
- * An organization without ACTIVE people needs no administrator.
+ * Only a change that lowered the count to none fails, and only while ACTIVE people remain; a change to an
+ * organization that already had no administrator (a rename, say) is not this change's doing.
  */
-export async function assertAdministered(tx: Tx, organization: { id: string; name: string }): Promise<void> {
-  const admins = await tx.profile.count({ where: { organizationId: organization.id, status: 'ACTIVE', isAdministrator: true } });
-  if (admins > 0) return;
+export async function assertAdministered(tx: Tx, organization: { id: string; name: string }, administratorsBefore: number): Promise<void> {
+  const admins = await administratorCount(tx, organization.id);
+  if (admins > 0 || admins >= administratorsBefore) return;
   const active = await tx.profile.count({ where: { organizationId: organization.id, status: 'ACTIVE' } });
   if (active > 0) throw new LastAdministratorError(organization.name);
 }
@@ -129,19 +103,25 @@ function fail(error: InvalidInputError | null | undefined): void {
   if (error) throw error;
 }
 
+/** Vendor support only: the changes no organization may make to itself. */
+function requireSupport(actor: Actor | null) {
+  return requireAllowed(actor, 'organization.administer', { id: '', partnerId: null, kind: 'VENDOR' });
+}
+
 /** Support only. `partnerId` is a database id (the resolver decodes it; a malformed one arrives as `invalidPartner`). */
 export async function createOrganization(
-  ctx: Context,
+  deps: Deps,
+  actorOrNull: Actor | null,
   input: { name: string; kind: OrganizationKind; accountNumber?: string | null; region?: string | null; partnerId: string | null; invalidPartner?: boolean },
 ): Promise<{ organizationId: string }> {
-  const actor = await requireSupport(ctx);
+  const actor = requireSupport(actorOrNull);
   const name = normalizeName(input.name, 'name');
   const accountNumber = normalizeAccountNumber(input.accountNumber);
   const region = normalizeRegion(input.region);
   for (const value of [name, accountNumber, region]) if (value instanceof InvalidInputError) throw value;
   if (input.invalidPartner) throw new InvalidInputError('partnerId', 'partnerId must be the id of a partner organization.');
   const fields = { name: name as string, kind: input.kind, accountNumber: accountNumber as string | null, region: region as string | null, partnerId: input.partnerId };
-  return ctx.db.$transaction(async (tx) => {
+  return deps.db.$transaction(async (tx) => {
     fail(await accountNumberTaken(tx, fields.accountNumber));
     fail(await checkPartner(tx, fields.partnerId, fields.kind));
     const created = await tx.organization.create({ data: fields, select: { id: true } });
@@ -160,10 +140,11 @@ export async function createOrganization(
 
 /** Support only. A field left out (undefined) stays as it is; `region: null` or `partnerId: null` clears it. */
 export async function updateOrganization(
-  ctx: Context,
+  deps: Deps,
+  actorOrNull: Actor | null,
   input: { organizationId: string | null; name?: string | null; accountNumber?: string | null; region?: string | null; partnerId?: string | null; invalidPartner?: boolean },
 ): Promise<{ organizationId: string }> {
-  const actor = await requireSupport(ctx);
+  const actor = requireSupport(actorOrNull);
   if (!input.organizationId) throw new ForbiddenError();
   const organizationId = input.organizationId;
   const wanted: Partial<OrganizationFields> = {};
@@ -185,7 +166,7 @@ export async function updateOrganization(
   if (input.invalidPartner) throw new InvalidInputError('partnerId', 'partnerId must be the id of a partner organization.');
   if (input.partnerId !== undefined) wanted.partnerId = input.partnerId;
 
-  return ctx.db.$transaction(async (tx) => {
+  return deps.db.$transaction(async (tx) => {
     const current = await tx.organization.findUnique({ where: { id: organizationId }, select: { name: true, kind: true, accountNumber: true, region: true, partnerId: true } });
     if (!current) throw new ForbiddenError();
     const before: Record<string, unknown> = {};
@@ -216,16 +197,17 @@ export async function updateOrganization(
 
 /** Support only: creates the plan of that name or changes its dates. Only customers have plans. */
 export async function setServicePlan(
-  ctx: Context,
+  deps: Deps,
+  actorOrNull: Actor | null,
   input: { organizationId: string | null; name: string; startsOn: string; endsOn: string },
 ): Promise<{ organizationId: string }> {
-  const actor = await requireSupport(ctx);
+  const actor = requireSupport(actorOrNull);
   if (!input.organizationId) throw new ForbiddenError();
   const organizationId = input.organizationId;
   const name = normalizeName(input.name, 'name');
   if (name instanceof InvalidInputError) throw name;
   if (input.endsOn < input.startsOn) throw new InvalidInputError('endsOn', `The plan cannot end (${input.endsOn}) before it starts (${input.startsOn}).`);
-  return ctx.db.$transaction(async (tx) => {
+  return deps.db.$transaction(async (tx) => {
     const organization = await tx.organization.findUnique({ where: { id: organizationId }, select: { name: true, kind: true } });
     if (!organization) throw new ForbiddenError();
     if (organization.kind !== 'CUSTOMER') throw new InvalidInputError('organizationId', `${organization.name} is not a customer; only customers have service plans.`);
@@ -274,8 +256,8 @@ export interface ImportLineResult {
  * and an error naming the differences otherwise: importing a file twice changes nothing, and an import never
  * silently overwrites what support changed by hand since.
  */
-export async function importOrganizations(ctx: Context, input: { csv: string; sendInvitations: boolean }): Promise<ImportLineResult[]> {
-  const actor = await requireSupport(ctx);
+export async function importOrganizations(deps: Deps, actorOrNull: Actor | null, input: { csv: string; sendInvitations: boolean }): Promise<ImportLineResult[]> {
+  const actor = requireSupport(actorOrNull);
   const parsed = parseOrganizationsCsv(input.csv);
   if (parsed instanceof InvalidInputError) throw parsed;
   const audit = auditActorOf(actor);
@@ -294,7 +276,7 @@ export async function importOrganizations(ctx: Context, input: { csv: string; se
     }
     lineOfAccount.set(row.accountNumber, line);
     try {
-      results.push({ line, error: null, ...(await importRow(ctx, audit, row, input.sendInvitations)) });
+      results.push({ line, error: null, ...(await importRow(deps, audit, row, input.sendInvitations)) });
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       failed(e);
@@ -303,8 +285,8 @@ export async function importOrganizations(ctx: Context, input: { csv: string; se
   return results;
 }
 
-async function importRow(ctx: Context, audit: AuditActor, row: ImportRow, sendInvitation: boolean): Promise<{ status: 'CREATED' | 'UNCHANGED'; organizationId: string }> {
-  return ctx.db.$transaction(async (tx) => {
+async function importRow(deps: Deps, audit: AuditActor, row: ImportRow, sendInvitation: boolean): Promise<{ status: 'CREATED' | 'UNCHANGED'; organizationId: string }> {
+  return deps.db.$transaction(async (tx) => {
     const existing = await tx.organization.findUnique({
       where: { accountNumber: row.accountNumber },
       select: {
@@ -364,7 +346,7 @@ async function importRow(ctx: Context, audit: AuditActor, row: ImportRow, sendIn
         summary: `${actorName(audit)} imported ${row.admin.givenName} ${row.admin.familyName} <${row.admin.email}> as the administrator of ${row.name}`,
         after: { ...row.admin, isAdministrator: true, status: 'ACTIVE' },
       });
-      if (sendInvitation) await issueInvitation(tx, ctx, { profile, organizationName: organization.name, purpose: 'INVITATION', actor: audit });
+      if (sendInvitation) await issueInvitation(tx, deps, { profile, organizationName: organization.name, purpose: 'INVITATION', actor: audit });
     }
     return { status: 'CREATED', organizationId: organization.id };
   });

@@ -1,8 +1,10 @@
 import { builder, ErrorInterface } from '../../graphql/builder.js';
 import * as E from '../../errors.js';
-import { localId } from '../../graphql/ids.js';
+import { idArg } from '../../graphql/ids.js';
+import { maySeePrivate } from '../policy.js';
 import { profilePayload, resultOf } from '../../graphql/results.js';
 import * as profiles from './service.js';
+import { cancelEmailChange, confirmEmailChange, type EmailChangeOutcome } from './email-change.js';
 
 export const ProfileStatus = builder.enumType('ProfileStatus', {
   values: {
@@ -58,7 +60,7 @@ export const Identity = builder.prismaNode('Identity', {
 });
 
 /** What maySeePrivate needs of a profile. */
-const privacySelect = { identityId: true, organization: { select: { id: true, partnerId: true, kind: true } } } as const;
+export const privacySelect = { identityId: true, organization: { select: { id: true, partnerId: true, kind: true } } } as const;
 
 export const Profile = builder.prismaNode('Profile', {
   id: { field: 'id' },
@@ -67,7 +69,13 @@ export const Profile = builder.prismaNode('Profile', {
     givenName: t.exposeString('givenName'),
     familyName: t.exposeString('familyName'),
     displayName: t.string({ select: { givenName: true, familyName: true }, resolve: (p) => `${p.givenName} ${p.familyName}` }),
-    email: t.exposeString('email'),
+    email: t.exposeString('email', { description: 'The confirmed address: links and security notices go here.' }),
+    pendingEmail: t.string({
+      nullable: true,
+      description: 'A new address waiting for its confirmation link to be opened; null when none. Managers and the person only.',
+      select: { ...privacySelect, pendingEmail: true },
+      resolve: async (p, _args, ctx) => (maySeePrivate(await ctx.actor(), p) ? p.pendingEmail : null),
+    }),
     isAdministrator: t.exposeBoolean('isAdministrator'),
     status: t.expose('status', { type: ProfileStatus }),
     organization: t.relation('organization'),
@@ -76,13 +84,13 @@ export const Profile = builder.prismaNode('Profile', {
       nullable: true,
       description: 'The account linked to this profile. Null also when you may not see it (only its managers and its person may).',
       select: (_args, _ctx, nested) => ({ ...privacySelect, identity: nested() }),
-      resolve: async (p, _args, ctx) => (profiles.maySeePrivate(await ctx.actor(), p) ? p.identity : null),
+      resolve: async (p, _args, ctx) => (maySeePrivate(await ctx.actor(), p) ? p.identity : null),
     }),
     associatedAt: t.field({
       type: 'DateTime',
       nullable: true,
       select: { ...privacySelect, associatedAt: true },
-      resolve: async (p, _args, ctx) => (profiles.maySeePrivate(await ctx.actor(), p) ? p.associatedAt : null),
+      resolve: async (p, _args, ctx) => (maySeePrivate(await ctx.actor(), p) ? p.associatedAt : null),
     }),
     associationStatus: t.field({
       type: AssociationStatus,
@@ -97,7 +105,7 @@ export const Profile = builder.prismaNode('Profile', {
         },
       }),
       resolve: async (p, _args, ctx) => {
-        if (!profiles.maySeePrivate(await ctx.actor(), p)) return null;
+        if (!maySeePrivate(await ctx.actor(), p)) return null;
         if (p.identityId) return 'LINKED' as const;
         return p.invitations.length > 0 ? ('INVITED' as const) : ('NOT_LINKED' as const);
       },
@@ -107,10 +115,6 @@ export const Profile = builder.prismaNode('Profile', {
   }),
 });
 
-/** A Relay id argument as a database id of that type; null when malformed or of another type (→ FORBIDDEN). */
-function idArg(value: string | number, typename: string): string | null {
-  return localId(String(value), typename);
-}
 
 export const NewProfessionalInput = builder.inputType('NewProfessionalInput', {
   description: 'One professional to add. The e-mail is stored trimmed and lower-cased.',
@@ -139,7 +143,10 @@ export const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
     profileId: t.id({ required: true }),
     givenName: t.string(),
     familyName: t.string(),
-    email: t.string({ description: 'A new address revokes the links sent to the old one.' }),
+    email: t.string({
+      description:
+        'A new address. For a profile without a linked account it applies at once and revokes the links sent to the old one. For a linked profile it waits (pendingEmail) until the link sent to the new address is opened; the old address is told and can stop it.',
+    }),
     sendInvitation: t.boolean({ description: 'Send a new link to the (new) address in the same call. Default false.' }),
   }),
 });
@@ -190,8 +197,8 @@ builder.mutationFields((t) => ({
     description: 'Managers: adds a professional to an organization and, unless told otherwise, e-mails their invitation.',
     args: { input: t.arg({ type: AddProfessionalInput, required: true }) },
     errors: resultOf('addProfessional', [E.DuplicateEmailError, E.InvalidInputError]),
-    resolve: (_root, { input }, ctx) =>
-      profiles.addProfessional(ctx, {
+    resolve: async (_root, { input }, ctx) =>
+      profiles.addProfessional(ctx, await ctx.actor(), {
         organizationId: idArg(input.organizationId, 'Organization'),
         givenName: input.givenName,
         familyName: input.familyName,
@@ -210,7 +217,7 @@ builder.mutationFields((t) => ({
     },
     errors: resultOf('addProfessionals', [E.InvalidInputError]),
     resolve: async (_root, args, ctx) => ({
-      results: await profiles.addProfessionals(ctx, {
+      results: await profiles.addProfessionals(ctx, await ctx.actor(), {
         organizationId: idArg(args.organizationId, 'Organization'),
         professionals: args.professionals,
         sendInvitations: args.sendInvitations ?? true,
@@ -222,49 +229,78 @@ builder.mutationFields((t) => ({
     description: 'Managers: changes names or e-mail.',
     args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
     errors: resultOf('updateProfile', [E.DuplicateEmailError, E.InvalidInputError, E.LastAdministratorError]),
-    resolve: (_root, { input }, ctx) => profiles.updateProfile(ctx, { ...input, profileId: idArg(input.profileId, 'Profile') }),
+    resolve: async (_root, { input }, ctx) => profiles.updateProfile(ctx, await ctx.actor(), { ...input, profileId: idArg(input.profileId, 'Profile') }),
   }),
   updateMyProfile: t.field({
     type: UpdateMyProfileSuccess,
     description: 'Changes your own names or e-mail, for the profile you act as. An e-mail change cancels links sent to the old address.',
     args: { input: t.arg({ type: UpdateMyProfileInput, required: true }) },
     errors: resultOf('updateMyProfile', [E.DuplicateEmailError, E.InvalidInputError]),
-    resolve: (_root, { input }, ctx) => profiles.updateMyProfile(ctx, input),
+    resolve: async (_root, { input }, ctx) => profiles.updateMyProfile(ctx, await ctx.actor(), input),
   }),
   setAdministrator: t.field({
     type: SetAdministratorSuccess,
     description: 'Managers: grants or revokes administrator. The last active administrator cannot be revoked.',
     args: { profileId: t.arg.id({ required: true }), isAdministrator: t.arg.boolean({ required: true }) },
     errors: resultOf('setAdministrator', [E.LastAdministratorError, E.InvalidInputError]),
-    resolve: (_root, args, ctx) => profiles.setAdministrator(ctx, { profileId: idArg(args.profileId, 'Profile'), isAdministrator: args.isAdministrator }),
+    resolve: async (_root, args, ctx) => profiles.setAdministrator(ctx, await ctx.actor(), { profileId: idArg(args.profileId, 'Profile'), isAdministrator: args.isAdministrator }),
   }),
   removeProfile: t.field({
     type: RemoveProfileSuccess,
     description: 'Managers: removes a profile (kept for the audit log). The last active administrator cannot be removed while others remain.',
     args: { profileId: t.arg.id({ required: true }) },
     errors: resultOf('removeProfile', [E.LastAdministratorError]),
-    resolve: (_root, args, ctx) => profiles.removeProfile(ctx, { profileId: idArg(args.profileId, 'Profile') }),
+    resolve: async (_root, args, ctx) => profiles.removeProfile(ctx, await ctx.actor(), { profileId: idArg(args.profileId, 'Profile') }),
   }),
   unlinkIdentity: t.field({
     type: UnlinkIdentitySuccess,
     description: 'Managers: detaches the linked sign-in account from a profile; a new link can then be sent.',
     args: { profileId: t.arg.id({ required: true }) },
     errors: resultOf('unlinkIdentity', [E.InvalidInputError]),
-    resolve: (_root, args, ctx) => profiles.unlinkIdentity(ctx, { profileId: idArg(args.profileId, 'Profile') }),
+    resolve: async (_root, args, ctx) => profiles.unlinkIdentity(ctx, await ctx.actor(), { profileId: idArg(args.profileId, 'Profile') }),
   }),
   designateAdministrator: t.field({
     type: DesignateAdministratorSuccess,
     description: "Vendor support: makes a profile an administrator, also when the organization has none left. `replacingProfileId` (the administrator who left) loses the role in the same call.",
     args: { organizationId: t.arg.id({ required: true }), profileId: t.arg.id({ required: true }), replacingProfileId: t.arg.id() },
     errors: resultOf('designateAdministrator', [E.InvalidInputError, E.LastAdministratorError]),
-    resolve: (_root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       const replacing = args.replacingProfileId === null || args.replacingProfileId === undefined ? null : idArg(args.replacingProfileId, 'Profile');
-      return profiles.designateAdministrator(ctx, {
+      return profiles.designateAdministrator(ctx, await ctx.actor(), {
         organizationId: idArg(args.organizationId, 'Organization'),
         profileId: idArg(args.profileId, 'Profile'),
         replacingProfileId: replacing,
         invalidReplacing: args.replacingProfileId !== null && args.replacingProfileId !== undefined && replacing === null,
       });
     },
+  }),
+}));
+
+const EmailChangeSuccess = (name: string, description: string) =>
+  builder.objectRef<EmailChangeOutcome>(name).implement({
+    description,
+    fields: (t) => ({
+      email: t.exposeString('email', { description: "The profile's address now." }),
+      organizationName: t.exposeString('organizationName'),
+    }),
+  });
+
+const ConfirmEmailChangeSuccess = EmailChangeSuccess('ConfirmEmailChangeSuccess', 'The new address is now the profile address; links sent to the old one no longer work.');
+const CancelEmailChangeSuccess = EmailChangeSuccess('CancelEmailChangeSuccess', 'The change was stopped; the address stays as it was.');
+
+builder.mutationFields((t) => ({
+  confirmEmailChange: t.field({
+    type: ConfirmEmailChangeSuccess,
+    description: 'Public: confirms an e-mail change with the token from the link sent to the new address.',
+    args: { token: t.arg.string({ required: true }) },
+    errors: resultOf('confirmEmailChange', [E.EmailChangeLinkError, E.DuplicateEmailError]),
+    resolve: (_root, { token }, ctx) => confirmEmailChange(ctx, token),
+  }),
+  cancelEmailChange: t.field({
+    type: CancelEmailChangeSuccess,
+    description: 'Public: stops a pending e-mail change with the token from the notice sent to the old address.',
+    args: { token: t.arg.string({ required: true }) },
+    errors: resultOf('cancelEmailChange', [E.EmailChangeLinkError]),
+    resolve: (_root, { token }, ctx) => cancelEmailChange(ctx, token),
   }),
 }));

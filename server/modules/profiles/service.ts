@@ -3,12 +3,13 @@
 // organization's lock so that R2, R3 and R4 hold under concurrency.
 import { endSessionsActingAs } from '../../auth/session.js';
 import { DomainError, DuplicateEmailError, ForbiddenError, InvalidInputError } from '../../errors.js';
-import type { Actor, Context } from '../../graphql/context.js';
-import { canManageOrganization, requireActingActor, requireSupport, type ActingActor } from '../access.js';
 import { actorName, auditActorOf, writeAudit, writeAudits, type AuditActor } from '../audit/service.js';
+import type { Deps } from '../deps.js';
 import { normalizeEmail, normalizeName } from '../input.js';
+import { cancelPendingEmailChanges, requestEmailChange } from './email-change.js';
 import { issueInvitation, issueInvitations, revokePendingInvitations } from '../invitations/service.js';
-import { assertAdministered, lockOrganization, manages } from '../organizations/service.js';
+import { administratorCount, assertAdministered, lockOrganization } from '../organizations/service.js';
+import { organizationRef, requireActing, requireAllowed, type ActingActor, type Actor } from '../policy.js';
 
 export const MAX_PROFESSIONALS_PER_CALL = 1000;
 
@@ -29,15 +30,6 @@ export interface RowResult {
   error: DomainError | null;
 }
 
-/**
- * Who may see a profile's private side (linked account, invitations, association state): managers of its
- * organization, and the person linked to it. Others reach a profile only as an administrator to ask for help.
- */
-export function maySeePrivate(actor: Actor | null, profile: { identityId: string | null; organization: { id: string; partnerId: string | null; kind: 'CUSTOMER' | 'PARTNER' | 'VENDOR' } }): boolean {
-  if (!actor) return false;
-  return (profile.identityId !== null && profile.identityId === actor.identityId) || manages(actor, profile.organization);
-}
-
 function displayName(p: { givenName: string; familyName: string }): string {
   return `${p.givenName} ${p.familyName}`;
 }
@@ -52,22 +44,17 @@ function normalizeRow(row: NewProfessional): { givenName: string; familyName: st
   return { givenName, familyName, email, isAdministrator: row.isAdministrator ?? false };
 }
 
-/** FORBIDDEN unless the actor manages the organization; unknown and malformed ids answer the same. */
-async function requireManager(ctx: Context, organizationId: string | null): Promise<ActingActor> {
-  const actor = await requireActingActor(ctx);
-  if (!organizationId || !(await canManageOrganization(ctx, actor, organizationId))) throw new ForbiddenError();
-  return actor;
-}
 
 /**
  * Adds the valid rows, in one transaction with their audit events and invitations; the others get their error.
  * R2: when the organization has no ACTIVE administrator, the first profile added becomes one.
  */
 export async function addProfessionals(
-  ctx: Context,
+  deps: Deps,
+  actorOrNull: Actor | null,
   input: { organizationId: string | null; professionals: readonly NewProfessional[]; sendInvitations: boolean },
 ): Promise<RowResult[]> {
-  const actor = await requireManager(ctx, input.organizationId);
+  const actor = requireAllowed(actorOrNull, 'organization.manage', await organizationRef(deps.db, input.organizationId));
   const organizationId = input.organizationId!;
   if (input.professionals.length > MAX_PROFESSIONALS_PER_CALL) {
     throw new InvalidInputError('professionals', `Add at most ${MAX_PROFESSIONALS_PER_CALL.toLocaleString('en')} professionals per call; split the list.`);
@@ -92,7 +79,7 @@ export async function addProfessionals(
     rows.push({ index, ...row });
   });
 
-  await ctx.db.$transaction(async (tx) => {
+  await deps.db.$transaction(async (tx) => {
     const organization = await lockOrganization(tx, organizationId);
     if (!organization) throw new ForbiddenError();
     if (rows.length === 0) return;
@@ -105,7 +92,7 @@ export async function addProfessionals(
       return false;
     });
     if (fresh.length === 0) return;
-    const hasAdministrator = (await tx.profile.count({ where: { organizationId, status: 'ACTIVE', isAdministrator: true } })) > 0;
+    const hasAdministrator = (await administratorCount(tx, organizationId)) > 0;
     const created = await tx.profile.createManyAndReturn({
       data: fresh.map((row, k) => ({
         organizationId,
@@ -134,17 +121,18 @@ export async function addProfessionals(
       })),
     );
     if (input.sendInvitations) {
-      await issueInvitations(tx, ctx, created.map((p) => ({ profile: { ...p, organizationId }, organizationName: organization.name, purpose: 'INVITATION' as const, actor: audit })));
+      await issueInvitations(tx, deps, created.map((p) => ({ profile: { ...p, organizationId }, organizationName: organization.name, purpose: 'INVITATION' as const, actor: audit })));
     }
   }, BULK_TRANSACTION);
   return results;
 }
 
 export async function addProfessional(
-  ctx: Context,
+  deps: Deps,
+  actor: Actor | null,
   input: NewProfessional & { organizationId: string | null; sendInvitation: boolean },
 ): Promise<{ profileId: string }> {
-  const [result] = await addProfessionals(ctx, { organizationId: input.organizationId, professionals: [input], sendInvitations: input.sendInvitation });
+  const [result] = await addProfessionals(deps, actor, { organizationId: input.organizationId, professionals: [input], sendInvitations: input.sendInvitation });
   if (result!.error) throw result!.error;
   return { profileId: result!.profileId! };
 }
@@ -158,15 +146,22 @@ const manageable = {
   isAdministrator: true,
   status: true,
   identityId: true,
-  organization: { select: { name: true } },
+  pendingEmail: true,
+  organization: { select: { id: true, name: true, kind: true, partnerId: true } },
 } as const;
 
+type ManageableProfile = NonNullable<Awaited<ReturnType<typeof findManageable>>>;
+
+function findManageable(deps: Pick<Deps, 'db'>, profileId: string | null) {
+  return profileId ? deps.db.profile.findUnique({ where: { id: profileId }, select: manageable }) : Promise.resolve(null);
+}
+
 /** The profile and its manager acting on it; FORBIDDEN for unknown ids and other organizations' profiles alike. */
-async function manageableProfile(ctx: Context, profileId: string | null) {
-  const actor = await requireActingActor(ctx);
-  const profile = profileId ? await ctx.db.profile.findUnique({ where: { id: profileId }, select: manageable }) : null;
-  if (!profile || !(await canManageOrganization(ctx, actor, profile.organizationId))) throw new ForbiddenError();
-  return { actor, audit: auditActorOf(actor), profile };
+export async function manageableProfile(deps: Pick<Deps, 'db'>, actorOrNull: Actor | null, profileId: string | null): Promise<{ actor: ActingActor; audit: AuditActor; profile: ManageableProfile }> {
+  const acting = requireActing(actorOrNull);
+  const profile = await findManageable(deps, profileId);
+  const actor = requireAllowed(acting, 'organization.manage', profile?.organization ?? null);
+  return { actor, audit: auditActorOf(actor), profile: profile! };
 }
 
 function removedError(): InvalidInputError {
@@ -179,29 +174,21 @@ function removedError(): InvalidInputError {
  * the status and the administrator flag do not change with the address, so an e-mail change never leaves the
  * organization without an administrator; R3 is checked all the same, as after every write to a profile.
  */
-export async function updateProfile(
-  ctx: Context,
-  input: { profileId: string | null } & ProfileChanges,
-): Promise<{ profileId: string }> {
-  const { audit, profile } = await manageableProfile(ctx, input.profileId);
-  return changeProfile(ctx, audit, profile, input);
+export async function updateProfile(deps: Deps, actor: Actor | null, input: { profileId: string | null } & ProfileChanges): Promise<{ profileId: string }> {
+  const { audit, profile } = await manageableProfile(deps, actor, input.profileId);
+  return changeProfile(deps, audit, profile, input);
 }
 
 /** A person's own names and e-mail, for the profile they act as (as SELF in the audit log). */
-export async function updateMyProfile(ctx: Context, input: Omit<ProfileChanges, 'sendInvitation'>): Promise<{ profileId: string }> {
-  const actor = await requireActingActor(ctx);
-  const profile = await ctx.db.profile.findUniqueOrThrow({ where: { id: actor.profile.id }, select: manageable });
-  return changeProfile(ctx, { ...auditActorOf(actor), role: 'SELF' }, profile, { ...input, sendInvitation: false });
+export async function updateMyProfile(deps: Deps, actorOrNull: Actor | null, input: Omit<ProfileChanges, 'sendInvitation'>): Promise<{ profileId: string }> {
+  const actor = requireActing(actorOrNull);
+  const profile = await deps.db.profile.findUniqueOrThrow({ where: { id: actor.profile.id }, select: manageable });
+  return changeProfile(deps, { ...auditActorOf(actor), role: 'SELF' }, profile, { ...input, sendInvitation: false });
 }
 
 interface ProfileChanges { givenName?: string | null; familyName?: string | null; email?: string | null; sendInvitation?: boolean | null }
 
-async function changeProfile(
-  ctx: Context,
-  audit: AuditActor,
-  profile: Awaited<ReturnType<typeof manageableProfile>>['profile'],
-  input: ProfileChanges,
-): Promise<{ profileId: string }> {
+async function changeProfile(deps: Deps, audit: AuditActor, profile: ManageableProfile, input: ProfileChanges): Promise<{ profileId: string }> {
   if (profile.status === 'REMOVED') throw removedError();
   const wanted: { givenName?: string; familyName?: string; email?: string } = {};
   for (const field of ['givenName', 'familyName'] as const) {
@@ -224,20 +211,30 @@ async function changeProfile(
       after[key] = value;
     }
   }
+  // A linked profile's address changes only once the new address confirms it (email-change.ts): until then the
+  // old one keeps receiving the links and the security notices, so nobody can move a profile to an address they
+  // merely typed. An unlinked profile has no account to take over: its address (an administrator's correction of a
+  // typo, say) changes at once, and its pending links, sent to the old address, stop working.
+  const confirmFirst = 'email' in after && profile.identityId !== null;
+  if (confirmFirst) {
+    delete before.email;
+    delete after.email;
+  }
   const emailChanged = 'email' in after;
-  if (Object.keys(after).length === 0 && !input.sendInvitation) return { profileId: profile.id };
+  if (Object.keys(after).length === 0 && !input.sendInvitation && !confirmFirst) return { profileId: profile.id };
 
-  await ctx.db.$transaction(async (tx) => {
+  await deps.db.$transaction(async (tx) => {
     const organization = await lockOrganization(tx, profile.organizationId);
     if (!organization) throw new ForbiddenError();
-    const now = ctx.services.now();
-    if (emailChanged) {
+    const administratorsBefore = await administratorCount(tx, profile.organizationId);
+    const now = deps.services.now();
+    if (emailChanged || confirmFirst) {
       const clash = await tx.profile.count({ where: { organizationId: profile.organizationId, activeEmail: wanted.email!, id: { not: profile.id } } });
       if (clash > 0) throw new DuplicateEmailError(wanted.email!);
     }
     const updated = await tx.profile.update({
       where: { id: profile.id, status: 'ACTIVE' },
-      data: { ...after, ...(emailChanged ? { activeEmail: wanted.email } : {}) },
+      data: { ...after, ...(emailChanged ? { activeEmail: wanted.email, pendingEmail: null } : {}) },
       select: { id: true, email: true, givenName: true, familyName: true, organizationId: true },
     });
     if (Object.keys(after).length > 0) {
@@ -250,27 +247,33 @@ async function changeProfile(
         after,
       });
     }
-    if (emailChanged) await revokePendingInvitations(tx, profile.id, audit, 'the e-mail address changed', now);
-    if (input.sendInvitation) {
-      await issueInvitation(tx, ctx, {
+    if (emailChanged) {
+      await revokePendingInvitations(tx, profile.id, audit, 'the e-mail address changed', now);
+      await cancelPendingEmailChanges(tx, profile.id, now);
+    }
+    if (confirmFirst) {
+      await requestEmailChange(tx, deps, audit, { ...updated, organizationName: organization.name }, wanted.email!);
+    } else if (input.sendInvitation) {
+      await issueInvitation(tx, deps, {
         profile: updated,
         organizationName: organization.name,
         purpose: profile.identityId ? 'REASSOCIATION' : 'INVITATION',
         actor: audit,
       });
     }
-    await assertAdministered(tx, organization);
+    await assertAdministered(tx, organization, administratorsBefore);
   });
   return { profileId: profile.id };
 }
 
 /** Grants or revokes administrator; revoking the last ACTIVE administrator fails (R3). */
-export async function setAdministrator(ctx: Context, input: { profileId: string | null; isAdministrator: boolean }): Promise<{ profileId: string }> {
-  const { audit, profile } = await manageableProfile(ctx, input.profileId);
+export async function setAdministrator(deps: Deps, actor: Actor | null, input: { profileId: string | null; isAdministrator: boolean }): Promise<{ profileId: string }> {
+  const { audit, profile } = await manageableProfile(deps, actor, input.profileId);
   if (profile.status === 'REMOVED') throw removedError();
-  await ctx.db.$transaction(async (tx) => {
+  await deps.db.$transaction(async (tx) => {
     const organization = await lockOrganization(tx, profile.organizationId);
     if (!organization) throw new ForbiddenError();
+    const administratorsBefore = await administratorCount(tx, profile.organizationId);
     // Read again under the lock: the flag may have changed since the access check.
     const changed = await tx.profile.updateMany({
       where: { id: profile.id, status: 'ACTIVE', isAdministrator: !input.isAdministrator },
@@ -287,7 +290,7 @@ export async function setAdministrator(ctx: Context, input: { profileId: string 
       before: { isAdministrator: !input.isAdministrator },
       after: { isAdministrator: input.isAdministrator },
     });
-    await assertAdministered(tx, organization);
+    await assertAdministered(tx, organization, administratorsBefore);
   });
   return { profileId: profile.id };
 }
@@ -296,13 +299,14 @@ export async function setAdministrator(ctx: Context, input: { profileId: string 
  * Soft removal: REMOVED, its e-mail freed for a new profile (activeEmail null), its sessions ended and its pending
  * links revoked. Removing the last administrator of an organization that still has people fails (R3).
  */
-export async function removeProfile(ctx: Context, input: { profileId: string | null }): Promise<{ profileId: string }> {
-  const { audit, profile } = await manageableProfile(ctx, input.profileId);
+export async function removeProfile(deps: Deps, actor: Actor | null, input: { profileId: string | null }): Promise<{ profileId: string }> {
+  const { audit, profile } = await manageableProfile(deps, actor, input.profileId);
   if (profile.status === 'REMOVED') return { profileId: profile.id };
-  await ctx.db.$transaction(async (tx) => {
+  await deps.db.$transaction(async (tx) => {
     const organization = await lockOrganization(tx, profile.organizationId);
     if (!organization) throw new ForbiddenError();
-    const now = ctx.services.now();
+    const administratorsBefore = await administratorCount(tx, profile.organizationId);
+    const now = deps.services.now();
     const changed = await tx.profile.updateMany({ where: { id: profile.id, status: 'ACTIVE' }, data: { status: 'REMOVED', activeEmail: null, removedAt: now } });
     if (changed.count === 0) return;
     const sessions = await endSessionsActingAs(tx, profile.id);
@@ -314,18 +318,20 @@ export async function removeProfile(ctx: Context, input: { profileId: string | n
       before: { status: 'ACTIVE', isAdministrator: profile.isAdministrator },
       after: { status: 'REMOVED', removedAt: now.toISOString() },
     });
-    await revokePendingInvitations(tx, profile.id, audit, 'the profile was removed', now);
-    await assertAdministered(tx, organization);
+    // Its links stay as they are: their state reads PROFILE_REMOVED from the profile (R6), which tells the person
+    // the right next step, where "revoked" would send them to their administrator for a new link.
+    await cancelPendingEmailChanges(tx, profile.id, now);
+    await assertAdministered(tx, organization, administratorsBefore);
   });
   return { profileId: profile.id };
 }
 
 /** Detaches the linked account; the sessions acting as the profile end with it. */
-export async function unlinkIdentity(ctx: Context, input: { profileId: string | null }): Promise<{ profileId: string }> {
-  const { audit, profile } = await manageableProfile(ctx, input.profileId);
+export async function unlinkIdentity(deps: Deps, actor: Actor | null, input: { profileId: string | null }): Promise<{ profileId: string }> {
+  const { audit, profile } = await manageableProfile(deps, actor, input.profileId);
   if (profile.status === 'REMOVED') throw removedError();
   if (!profile.identityId) return { profileId: profile.id };
-  await ctx.db.$transaction(async (tx) => {
+  await deps.db.$transaction(async (tx) => {
     const previous = await tx.profile.findUnique({ where: { id: profile.id }, select: { identityId: true, identity: { select: { email: true, provider: true } } } });
     if (!previous?.identityId) return;
     await tx.profile.update({ where: { id: profile.id }, data: { identityId: null, associatedAt: null } });
@@ -348,18 +354,20 @@ export async function unlinkIdentity(ctx: Context, input: { profileId: string | 
  * the last administrator without ever leaving the organization without one (R3).
  */
 export async function designateAdministrator(
-  ctx: Context,
+  deps: Deps,
+  actorOrNull: Actor | null,
   input: { organizationId: string | null; profileId: string | null; replacingProfileId?: string | null; invalidReplacing?: boolean },
 ): Promise<{ profileId: string }> {
-  const actor = await requireSupport(ctx);
+  const actor = requireAllowed(actorOrNull, 'organization.administer', await organizationRef(deps.db, input.organizationId));
   const audit: AuditActor = auditActorOf(actor);
   if (!input.organizationId || !input.profileId) throw new ForbiddenError();
   const organizationId = input.organizationId;
   const profileId = input.profileId;
   if (input.invalidReplacing) throw new InvalidInputError('replacingProfileId', 'replacingProfileId must be the id of a profile in this organization.');
-  await ctx.db.$transaction(async (tx) => {
+  await deps.db.$transaction(async (tx) => {
     const organization = await lockOrganization(tx, organizationId);
     if (!organization) throw new ForbiddenError();
+    const administratorsBefore = await administratorCount(tx, organizationId);
     const profile = await tx.profile.findUnique({ where: { id: profileId }, select: manageable });
     if (!profile) throw new ForbiddenError();
     if (profile.organizationId !== organizationId) throw new InvalidInputError('profileId', `This profile is not in ${organization.name}.`);
@@ -392,7 +400,7 @@ export async function designateAdministrator(
         });
       }
     }
-    await assertAdministered(tx, organization);
+    await assertAdministered(tx, organization, administratorsBefore);
   });
   return { profileId };
 }

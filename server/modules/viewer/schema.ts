@@ -1,6 +1,10 @@
-import { builder } from '../../graphql/builder.js';
-import { hasAccessToday, isoDay, lastEndedPlan } from '../organizations/plans.js';
+import { builder, ErrorInterface } from '../../graphql/builder.js';
+import * as E from '../../errors.js';
+import { idArg } from '../../graphql/ids.js';
+import { profilePayload, resultOf } from '../../graphql/results.js';
+import { activePlanWhere, hasAccessToday, isoDay, lastEndedPlan } from '../organizations/plans.js';
 import { AccountProvider, accountProviders, Identity, Profile } from '../profiles/schema.js';
+import { endSessionsOf, selectProfile, signOutEverywhere } from './service.js';
 
 interface ViewerShape { identityId: string | null; currentProfileId: string | null }
 
@@ -16,11 +20,23 @@ export const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
     currentProfile: t.prismaField({
       type: Profile,
       nullable: true,
-      description: 'The profile this session acts as; null until one is chosen (selectProfile).',
-      resolve: (query, v, _args, ctx) =>
-        v.identityId && v.currentProfileId
-          ? ctx.db.profile.findFirst({ ...query, where: { id: v.currentProfileId, identityId: v.identityId, status: 'ACTIVE' } })
-          : null,
+      description: 'The profile this session acts as; null until one is chosen (selectProfile), and once it may no longer act (see currentProfileError).',
+      resolve: async (query, v, _args, ctx) => {
+        const actor = v.identityId ? await ctx.actor() : null;
+        return actor?.profile ? ctx.db.profile.findUnique({ ...query, where: { id: actor.profile.id } }) : null;
+      },
+    }),
+    currentProfileError: t.field({
+      type: ErrorInterface,
+      nullable: true,
+      description: "Why the profile this session chose no longer acts, e.g. SERVICE_PLAN_INACTIVE the day after its organization's plan ended (R1); null otherwise.",
+      resolve: async (v, _args, ctx) => {
+        const lost = v.identityId ? (await ctx.actor())?.lostProfile : null;
+        if (!lost) return null;
+        return lost.reason === 'SERVICE_PLAN_INACTIVE'
+          ? new E.ServicePlanInactiveError(lost.organizationName, lost.planEndedOn)
+          : new E.ForbiddenError('The profile you chose is no longer available to you. Choose another profile.');
+      },
     }),
     profiles: t.prismaField({
       type: [Profile],
@@ -32,11 +48,7 @@ export const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
     }),
     isSupport: t.boolean({
       description: 'Whether the current profile is vendor support.',
-      // One counting statement; without a current profile nobody acts as support.
-      resolve: async (v, _args, ctx) =>
-        v.identityId !== null &&
-        v.currentProfileId !== null &&
-        (await ctx.db.organization.count({ where: { kind: 'VENDOR', profiles: { some: { id: v.currentProfileId, identityId: v.identityId, status: 'ACTIVE' } } } })) === 1,
+      resolve: async (v, _args, ctx) => v.identityId !== null && (await ctx.actor())?.role === 'SUPPORT',
     }),
   }),
 });
@@ -55,7 +67,7 @@ builder.queryFields((t) => ({
 }));
 
 /** Whether a plan covers today, counted inside the organization's own statement (viewer is a hot path). */
-const activePlanCount = (today: string) => ({ _count: { select: { servicePlans: { where: { startsOn: { lte: today }, endsOn: { gte: today } } } } } });
+const activePlanCount = (today: string) => ({ _count: { select: { servicePlans: { where: activePlanWhere(today) } } } });
 
 builder.prismaObjectFields(Profile, (t) => ({
   usable: t.boolean({
@@ -76,5 +88,48 @@ builder.prismaObjectFields(Profile, (t) => ({
         ? `${p.organization.name}'s service plan ended on ${ended.endsOn}. Ask your administrator to renew it.`
         : `${p.organization.name} has no active service plan. Ask your administrator to contact the vendor.`;
     },
+  }),
+}));
+
+const SelectProfileSuccess = profilePayload('SelectProfileSuccess', 'The session now acts as this profile (under a new session id).');
+
+const SignOutEverywhereSuccess = builder.objectRef<{ endedSessions: number }>('SignOutEverywhereSuccess').implement({
+  description: 'Every session of your account has ended, this one included.',
+  fields: (t) => ({ endedSessions: t.exposeInt('endedSessions') }),
+});
+
+const EndSessionsSuccess = builder.objectRef<{ profileId: string; endedSessions: number }>('EndSessionsSuccess').implement({
+  description: "The sessions of the account linked to the profile have ended; the person signs in again.",
+  fields: (t) => ({
+    endedSessions: t.exposeInt('endedSessions'),
+    profile: t.prismaField({ type: Profile, resolve: (query, parent, _args, ctx) => ctx.db.profile.findUniqueOrThrow({ ...query, where: { id: parent.profileId } }) }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  selectProfile: t.field({
+    type: SelectProfileSuccess,
+    description: 'Makes one of your profiles the current one. Switch any time; no need to sign out. The session gets a new id.',
+    args: { profileId: t.arg.id({ required: true }) },
+    authScopes: { signedIn: true },
+    errors: resultOf('selectProfile', [E.NotYourProfileError, E.ServicePlanInactiveError]),
+    resolve: async (_root, { profileId }, ctx) => {
+      const outcome = await selectProfile(ctx, await ctx.actor(), idArg(profileId, 'Profile'));
+      if (outcome.setCookie) ctx.responseCookies.push(outcome.setCookie);
+      return outcome;
+    },
+  }),
+  signOutEverywhere: t.field({
+    type: SignOutEverywhereSuccess,
+    description: 'Ends every session of your account, on every device, this one included.',
+    authScopes: { signedIn: true },
+    resolve: async (_root, _args, ctx) => signOutEverywhere(ctx, await ctx.actor()),
+  }),
+  endSessions: t.field({
+    type: EndSessionsSuccess,
+    description: "Managers: signs the person linked to this profile out everywhere (a lost device, someone leaving).",
+    args: { profileId: t.arg.id({ required: true }) },
+    authScopes: { signedIn: true },
+    resolve: async (_root, { profileId }, ctx) => endSessionsOf(ctx, await ctx.actor(), idArg(profileId, 'Profile')),
   }),
 }));

@@ -29,8 +29,16 @@ describe('who sees an invitation', () => {
       const direct = await client.graphql<any>('query ($id: ID!) { node(id: $id) { __typename } }', { id: invitationId });
       expect(direct.data.node, email).toBeNull();
     }
+    // Alex, an administrator, gets a link of their own, so there is something to hide.
+    const support = await app.signedIn('support@northwind.example');
+    const alexProfile = await app.db.profile.findFirstOrThrow({ where: { email: 'alex@fabrikam.example' } });
+    expect((await support.graphql<any>('mutation ($id: ID!) { resendInvitation(profileId: $id) { __typename } }', { id: gid('Profile', alexProfile.id) })).data.resendInvitation.__typename).toBe('ResendInvitationSuccess');
+    const ADMINS = '{ viewer { currentProfile { organization { administrators { email latestInvitation { id } } } } } }';
     const jamie = await app.signedIn('jamie@fabrikam.example');
-    const admins = await jamie.graphql<any>('{ viewer { currentProfile { organization { administrators { displayName latestInvitation { id } } } } } }');
-    for (const admin of admins.data?.viewer?.currentProfile?.organization?.administrators ?? []) expect(admin.latestInvitation).toBeNull();
+    const seenByJamie = (await jamie.graphql<any>(ADMINS)).data.viewer.currentProfile.organization.administrators;
+    expect(seenByJamie).toEqual([{ email: 'alex@fabrikam.example', latestInvitation: null }]);
+    const alex = await app.signedIn('alex@fabrikam.example');
+    const seenByAlex = (await alex.graphql<any>(ADMINS)).data.viewer.currentProfile.organization.administrators;
+    expect(seenByAlex[0].latestInvitation).not.toBeNull();
   });
 });

@@ -320,7 +320,7 @@ describe('ids', () => {
     const nobody = await app.signedIn('nobody@example.org');
     const res = await nobody.graphql('query($id: ID!) { organization(id: $id) { name } }', { id: ids.fabrikam });
     expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(res.errors?.[0]?.message).toMatch(/selectProfile/);
+    expect(res.errors?.[0]?.message).toMatch(/Choose the profile/);
   });
 
   it('a partner administrator never reaches a customer they stopped serving', async () => {

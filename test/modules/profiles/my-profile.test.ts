@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { mailTo } from '../../helpers/mail.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -12,6 +13,11 @@ afterAll(async () => {
 const UPDATE_ME = `mutation ($input: UpdateMyProfileInput!) { updateMyProfile(input: $input) { __typename
   ... on UpdateMyProfileSuccess { profile { givenName familyName email isAdministrator } } ... on Error { code message } } }`;
 
+const UPDATE_ME_PENDING = `mutation ($input: UpdateMyProfileInput!) { updateMyProfile(input: $input) { __typename
+  ... on UpdateMyProfileSuccess { profile { email pendingEmail } } ... on Error { code message } } }`;
+const CONFIRM = `mutation ($token: String!) { confirmEmailChange(token: $token) { __typename
+  ... on ConfirmEmailChangeSuccess { email organizationName } ... on EmailChangeLinkError { reason } ... on Error { code message } } }`;
+
 describe('updateMyProfile', () => {
   it('changes my names, audited as SELF', async () => {
     const jamie = await app.signedIn('jamie@fabrikam.example');
@@ -22,18 +28,30 @@ describe('updateMyProfile', () => {
     expect(JSON.parse(event.after!)).toEqual({ givenName: 'Jamie Lou' });
   });
 
-  it('changes my e-mail and cancels the links sent to the old address', async () => {
-    const morganIdentity = await app.signedIn('casey@shared.example');
+  it('asks to change my e-mail: nothing changes until the new address confirms, then the old links stop', async () => {
+    const casey = await app.signedIn('casey@shared.example');
     const fabrikam = await app.db.profile.findFirstOrThrow({ where: { email: 'casey@shared.example', organization: { name: 'Fabrikam Ltd' } } });
-    await morganIdentity.graphql('mutation ($id: ID!) { selectProfile(profileId: $id) { __typename } }', { id: Buffer.from(`Profile:${fabrikam.id}`).toString('base64') });
-    await morganIdentity.graphql('mutation { sendMyAssociationEmail { __typename } }');
-    const pendingBefore = await app.db.invitation.count({ where: { profileId: fabrikam.id, acceptedAt: null, revokedAt: null, replacedAt: null } });
-    expect(pendingBefore).toBe(1);
-    const { data } = await morganIdentity.graphql<any>(UPDATE_ME, { input: { email: 'Casey.Cole@Fabrikam.example' } });
-    expect(data.updateMyProfile.profile.email).toBe('casey.cole@fabrikam.example');
-    expect(await app.db.invitation.count({ where: { profileId: fabrikam.id, acceptedAt: null, revokedAt: null, replacedAt: null } })).toBe(0);
+    await casey.graphql('mutation ($id: ID!) { selectProfile(profileId: $id) { __typename } }', { id: Buffer.from(`Profile:${fabrikam.id}`).toString('base64') });
+    await casey.graphql('mutation { sendMyAssociationEmail { __typename } }');
+    const pendingLinks = () => app.db.invitation.count({ where: { profileId: fabrikam.id, acceptedAt: null, revokedAt: null, replacedAt: null } });
+    expect(await pendingLinks()).toBe(1);
+
+    const confirmation = mailTo(app.mailCatcher!, 'casey.cole@fabrikam.example', /Confirm your new e-mail/);
+    const notice = mailTo(app.mailCatcher!, 'casey@shared.example', /about to change/);
+    const { data } = await casey.graphql<any>(UPDATE_ME_PENDING, { input: { email: 'Casey.Cole@Fabrikam.example' } });
+    expect(data.updateMyProfile.profile).toMatchObject({ email: 'casey@shared.example', pendingEmail: 'casey.cole@fabrikam.example' });
+    expect(await pendingLinks()).toBe(1);
+    expect((await notice).text).toContain('casey.cole@fabrikam.example');
+
+    const token = /#token=([A-Za-z0-9_-]{43})/.exec((await confirmation).text)![1]!;
+    const confirmed = await app.client().graphql<any>(CONFIRM, { token });
+    expect(confirmed.data.confirmEmailChange).toMatchObject({ __typename: 'ConfirmEmailChangeSuccess', email: 'casey.cole@fabrikam.example' });
+    expect((await app.db.profile.findUniqueOrThrow({ where: { id: fabrikam.id } })).email).toBe('casey.cole@fabrikam.example');
+    expect(await pendingLinks()).toBe(0);
     // The other profiles keep their own address.
     expect(await app.db.profile.count({ where: { email: 'casey@shared.example', status: 'ACTIVE' } })).toBe(2);
+    // A confirmation link works once.
+    expect((await app.client().graphql<any>(CONFIRM, { token })).data.confirmEmailChange).toMatchObject({ code: 'EMAIL_CHANGE_LINK_INVALID', reason: 'USED' });
   });
 
   it('refuses an address another active profile of my organization has, and a bad one, changing nothing', async () => {

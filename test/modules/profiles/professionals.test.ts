@@ -145,7 +145,7 @@ describe('updateProfile', () => {
 });
 
 describe('removeProfile and unlinkIdentity', () => {
-  it('removal is soft, frees the e-mail, ends the sessions acting as the profile and revokes its links', async () => {
+  it('removal is soft, frees the e-mail, ends the sessions acting as the profile, and its links then read PROFILE_REMOVED', async () => {
     const org = await createCustomer(app.db, { people: [{ email: 'boss@rm.example', isAdministrator: true }] });
     const support = await app.signedIn('support@northwind.example');
     const added = await support.graphql<{ addProfessional: { profile: { id: string } } }>(ADD, { input: { organizationId: org.relayId, ...professional({ email: 'leaving@rm.example' }) } });
@@ -161,7 +161,8 @@ describe('removeProfile and unlinkIdentity', () => {
     expect(row.activeEmail).toBeNull();
     expect(row.removedAt).not.toBeNull();
     expect(await app.db.session.count({ where: { id: 'leaving-session' } })).toBe(0);
-    expect(await pendingLinks(id)).toBe(0);
+    const latest = await support.graphql<any>('query($id: ID!) { node(id: $id) { ... on Profile { latestInvitation { state } } } }', { id });
+    expect(latest.data.node.latestInvitation.state).toBe('PROFILE_REMOVED');
   });
 
   it("unlinking ends the sessions acting as the profile and leaves the person's other profiles alone", async () => {
