@@ -28,6 +28,7 @@ beforeAll(async () => {
     issuer: rogue.issuer,
     issuerPattern,
     ...CLIENT,
+    tokenAuth: 'client_secret_post',
   });
   const tenants = new RegExp(`^${rogue.issuer.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/tenants/[a-z]+$`);
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
