@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSqliteDatabase, type TestDatabase } from '../helpers/db.js';
 import { startRogueIdp, type RogueIdp, type SigningAlg } from '../helpers/rogue-idp.js';
-import { rogueProvider, rogueSignIn, startAuthOnly, ROGUE_CLIENT, type AuthOnlyApp } from './support.js';
+import { expectRefused, rogueProvider, rogueSignIn, startAuthOnly, ROGUE_CLIENT, type AuthOnlyApp } from './support.js';
 
 let database: TestDatabase;
 
@@ -19,12 +19,6 @@ afterAll(async () => {
 function expectSignedIn(result: Awaited<ReturnType<typeof rogueSignIn>>, app: AuthOnlyApp) {
   expect(result.ended.toString()).toBe(`${app.url}/`);
   expect(result.session).not.toBeNull();
-}
-
-function expectRefused(result: Awaited<ReturnType<typeof rogueSignIn>>, code: string) {
-  expect(result.ended.pathname).toBe('/account/sign-in');
-  expect(result.ended.searchParams.get('error')).toBe(code);
-  expect(result.session).toBeNull();
 }
 
 const refusal = (app: AuthOnlyApp) => app.logs.find((l) => l.msg === 'sign-in refused' || l.msg === 'sign-in could not start')?.reason;

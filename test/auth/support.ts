@@ -1,6 +1,7 @@
 // Portico's /auth routes alone, on a free port, signing in at test providers (the rogue IdP) configured in code:
 // what the provider-behaviour tests need without the whole server.
 import express from 'express';
+import { expect } from 'vitest';
 import { pino } from 'pino';
 import { createAuthRouter } from '../../server/auth/routes.js';
 import { readSession } from '../../server/auth/session.js';
@@ -49,4 +50,11 @@ export async function rogueSignIn(app: AuthOnlyApp, database: TestDatabase, rogu
   const response = await signIn(client, key, 'ignored@rogue.example');
   const session = await readSession(database.db, app.config, await client.cookieHeader());
   return { client, response, session, ended: new URL(response.url) };
+}
+
+/** The sign-in ended on our sign-in page with this error code, and no session was made. */
+export function expectRefused(result: Awaited<ReturnType<typeof rogueSignIn>>, code: string): void {
+  expect(result.ended.pathname).toBe('/account/sign-in');
+  expect(result.ended.searchParams.get('error')).toBe(code);
+  expect(result.session).toBeNull();
 }
