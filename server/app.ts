@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { providerHealth } from './auth/oidc.js';
 import { createAuthRouter } from './auth/routes.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
@@ -48,7 +49,9 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   app.get('/readyz', async (_req, res) => {
     try {
       await db.$queryRawUnsafe('SELECT 1');
-      res.json({ status: 'ready' });
+      // A provider outage is named but keeps the instance in the load balancer (see providerHealth).
+      const unavailableProviders = (await providerHealth(config)).filter((p) => p.status === 'unavailable');
+      res.json(unavailableProviders.length > 0 ? { status: 'ready', unavailableProviders } : { status: 'ready' });
     } catch (error) {
       logger.warn({ err: error }, 'readiness check failed: database unreachable');
       res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });

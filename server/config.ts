@@ -19,7 +19,11 @@ export interface OidcProviderConfig {
   issuerPattern: RegExp | null;
   clientId: string;
   clientSecret: string;
+  /** How the client authenticates at the token endpoint (RFC 6749 §2.3.1 basic, or the secret in the form body). */
+  tokenAuth: TokenEndpointAuth;
 }
+
+export type TokenEndpointAuth = 'client_secret_basic' | 'client_secret_post';
 
 export interface SmtpConfig {
   host: string;
@@ -52,6 +56,8 @@ export interface Config {
   };
   /** In demo mode, the built-in provider's two issuers under /dev/idp (see DEMO_CLIENTS). */
   oidcProviders: OidcProviderConfig[];
+  /** Bound on every request Portico makes to a provider (discovery, token, JWKS, UserInfo). */
+  oidcHttpTimeoutMs: number;
   /** null in demo mode: the in-process mail catcher is used. */
   smtp: SmtpConfig | null;
   mailFrom: string;
@@ -100,6 +106,9 @@ const envSchema = z.object({
   OIDC_WORK_ISSUER_PATTERN: optionalString,
   OIDC_WORK_CLIENT_ID: optionalString,
   OIDC_WORK_CLIENT_SECRET: optionalString,
+  OIDC_PERSONAL_TOKEN_AUTH: z.preprocess(blankToUndefined, z.enum(['client_secret_basic', 'client_secret_post']).optional()),
+  OIDC_WORK_TOKEN_AUTH: z.preprocess(blankToUndefined, z.enum(['client_secret_basic', 'client_secret_post']).optional()),
+  OIDC_HTTP_TIMEOUT_MS: int(10_000, 100, 120_000),
   SMTP_HOST: optionalString,
   SMTP_PORT: int(587, 1, 65535),
   SMTP_SECURE: bool(false),
@@ -169,6 +178,55 @@ function namesRealServices(e: z.infer<typeof envSchema>): string[] {
   return named.filter((key) => e[key] !== undefined);
 }
 
+function demoProvider(publicUrl: string, key: AccountProviderKey): OidcProviderConfig {
+  return {
+    key,
+    ...PROVIDER_TEXT[key],
+    issuer: `${publicUrl}/dev/idp/${key}`,
+    issuerPattern: null,
+    ...DEMO_CLIENTS[key],
+    // The demo provider registers its clients with this method (see server/dev/oidc-provider.ts).
+    tokenAuth: 'client_secret_post',
+  };
+}
+
+/** The providers the environment names (OIDC_PERSONAL_*, OIDC_WORK_*); production insists on https issuers. */
+function configuredProviders(e: z.infer<typeof envSchema>, production: boolean, problems: string[]): OidcProviderConfig[] {
+  const providers: OidcProviderConfig[] = [];
+  for (const key of ['personal', 'work'] as const) {
+    const prefix = `OIDC_${key.toUpperCase()}` as 'OIDC_PERSONAL' | 'OIDC_WORK';
+    const issuer = e[`${prefix}_ISSUER`];
+    const clientId = e[`${prefix}_CLIENT_ID`];
+    const clientSecret = e[`${prefix}_CLIENT_SECRET`];
+    if (!issuer && !clientId && !clientSecret) continue;
+    if (!issuer || !(production ? /^https:\/\// : /^https?:\/\//).test(issuer)) problems.push(`${prefix}_ISSUER must be an ${production ? 'https://' : 'http(s)://'} issuer URL`);
+    if (!clientId) problems.push(`${prefix}_CLIENT_ID is required when ${prefix}_ISSUER is set`);
+    if (!clientSecret) problems.push(`${prefix}_CLIENT_SECRET is required when ${prefix}_ISSUER is set`);
+    let issuerPattern: RegExp | null = null;
+    const pattern = key === 'work' ? e.OIDC_WORK_ISSUER_PATTERN : undefined;
+    if (pattern) {
+      try {
+        issuerPattern = new RegExp(`^(?:${pattern})$`);
+      } catch {
+        problems.push('OIDC_WORK_ISSUER_PATTERN is not a valid regular expression');
+      }
+    }
+    if (issuer && clientId && clientSecret) {
+      providers.push({
+        key,
+        ...PROVIDER_TEXT[key],
+        issuer: issuer.replace(/\/+$/, ''),
+        issuerPattern,
+        clientId,
+        clientSecret,
+        // OpenID Connect Core §9: client_secret_basic is what a provider supports when it says nothing else.
+        tokenAuth: e[`${prefix}_TOKEN_AUTH`] ?? 'client_secret_basic',
+      });
+    }
+  }
+  return providers;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -193,40 +251,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const secureCookie = publicUrl.startsWith('https://');
 
-  let oidcProviders: OidcProviderConfig[] = (['personal', 'work'] as const).map((key) => ({
-    key,
-    ...PROVIDER_TEXT[key],
-    issuer: `${publicUrl}/dev/idp/${key}`,
-    issuerPattern: null,
-    clientId: DEMO_CLIENTS[key].clientId,
-    clientSecret: DEMO_CLIENTS[key].clientSecret,
-  }));
+  const configured = configuredProviders(e, production, problems);
+  // Demo mode keeps the built-in issuer for each account type that names no issuer of its own, so a test or a local
+  // trial can sign one account type in at a real provider and the other at the demo one.
+  const oidcProviders: OidcProviderConfig[] = production
+    ? configured
+    : (['personal', 'work'] as const).map((key) => configured.find((p) => p.key === key) ?? demoProvider(publicUrl, key));
   let smtp: SmtpConfig | null = null;
 
   if (production) {
-    oidcProviders = [];
-    for (const key of ['personal', 'work'] as const) {
-      const prefix = `OIDC_${key.toUpperCase()}`;
-      const issuer = e[`${prefix}_ISSUER` as 'OIDC_PERSONAL_ISSUER'];
-      const clientId = e[`${prefix}_CLIENT_ID` as 'OIDC_PERSONAL_CLIENT_ID'];
-      const clientSecret = e[`${prefix}_CLIENT_SECRET` as 'OIDC_PERSONAL_CLIENT_SECRET'];
-      if (!issuer && !clientId && !clientSecret) continue;
-      if (!issuer || !/^https:\/\//.test(issuer)) problems.push(`${prefix}_ISSUER must be an https:// issuer URL`);
-      if (!clientId) problems.push(`${prefix}_CLIENT_ID is required when ${prefix}_ISSUER is set`);
-      if (!clientSecret) problems.push(`${prefix}_CLIENT_SECRET is required when ${prefix}_ISSUER is set`);
-      let issuerPattern: RegExp | null = null;
-      const pattern = key === 'work' ? e.OIDC_WORK_ISSUER_PATTERN : undefined;
-      if (pattern) {
-        try {
-          issuerPattern = new RegExp(`^(?:${pattern})$`);
-        } catch {
-          problems.push('OIDC_WORK_ISSUER_PATTERN is not a valid regular expression');
-        }
-      }
-      if (issuer && clientId && clientSecret) {
-        oidcProviders.push({ key, ...PROVIDER_TEXT[key], issuer: issuer.replace(/\/+$/, ''), issuerPattern, clientId, clientSecret });
-      }
-    }
     if (oidcProviders.length === 0 && !problems.some((p) => p.startsWith('OIDC_'))) {
       problems.push('at least one OpenID Connect provider is required: set OIDC_PERSONAL_* and/or OIDC_WORK_* (issuer, client id, client secret)');
     }
@@ -264,6 +297,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keepSignedInDays: e.KEEP_SIGNED_IN_DAYS,
     },
     oidcProviders,
+    oidcHttpTimeoutMs: e.OIDC_HTTP_TIMEOUT_MS,
     smtp,
     mailFrom: e.MAIL_FROM ?? `Portico <no-reply@${new URL(publicUrl).hostname}>`,
     invitationTtlHours: e.INVITATION_TTL_HOURS,

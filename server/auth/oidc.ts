@@ -4,12 +4,15 @@
 // - endpoints come from the issuer's discovery document, fetched on first use (the demo issuer is served by this
 //   very app and does not listen yet when the app is built) and cached;
 // - our own state store keeps state, nonce and the PKCE verifier together, single-use, in the session;
-// - a per-request wrapper around the library's token request adds `code_verifier` and verifies the ID token with
-//   jose (signature, alg, iss, aud, azp, exp, iat, nonce) before the library's weaker checks ever see it;
-// - UserInfo is fetched by us (the library's own fetch is switched off) and its `sub` must be the ID token's.
+// - the token request is ours, not the library's (which has no timeout and only posts the secret): it sends
+//   `code_verifier`, authenticates as configured (client_secret_basic or client_secret_post), and verifies the ID
+//   token with jose (signature, alg, iss, aud, azp, exp, iat, nonce) before the library's weaker checks ever see it;
+// - UserInfo is fetched by us (the library's own fetch is switched off) and its `sub` must be the ID token's;
+// - every request to a provider is bounded by OIDC_HTTP_TIMEOUT_MS, and a provider that cannot be reached is
+//   reported by `providerHealth` (for /readyz) while the other one keeps working.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import passport from 'passport';
 import OpenIDConnectStrategy from 'passport-openidconnect';
 import type { OAuth2 } from 'oauth';
@@ -48,15 +51,32 @@ export interface OidcSignIn {
   start(req: Request, res: Response, key: AccountProviderKey, request: SignInRequest): Promise<StartOutcome>;
   /** Checks the provider's answer on the callback and upserts the identity; never writes the response. */
   finish(req: Request, res: Response, key: AccountProviderKey): Promise<FinishOutcome>;
+  /** Each provider as last seen; providers not known to be available are checked again (bounded wait). */
+  health(): Promise<ProviderHealth[]>;
 }
 
-/** Seconds of clock difference tolerated between us and the provider for `exp` and `iat`. */
-const CLOCK_TOLERANCE_S = 60;
+/** The sign-in built for each configuration, so /readyz reports what sign-in itself has seen. */
+const signInByConfig = new WeakMap<Config, OidcSignIn>();
+
+/**
+ * Which providers can be reached, for /readyz. An unreachable provider does not make Portico unready: every
+ * instance shares the outage, and taking them all out of the load balancer would stop the other provider and the
+ * API too. Empty until the auth routes are built for this configuration.
+ */
+export async function providerHealth(config: Config): Promise<ProviderHealth[]> {
+  return (await signInByConfig.get(config)?.health()) ?? [];
+}
+
+/** Seconds of clock difference tolerated between us and the provider for `exp` and `iat`: two minutes either way. */
+const CLOCK_TOLERANCE_S = 120;
 /** An authorization request older than this is refused on return. */
 const PENDING_TTL_MS = 15 * 60_000;
 /** Parallel sign-ins kept per provider per session (several tabs); older ones are dropped. */
 const MAX_PENDING = 5;
-const HTTP_TIMEOUT_MS = 10_000;
+/** /readyz waits this long at most for a provider check, so a hanging provider never makes the probe itself hang. */
+const HEALTH_WAIT_MS = 2_000;
+/** The placeholder a multi-tenant discovery document (Entra ID's `common`, `organizations`) puts in its issuer. */
+const TENANT_PLACEHOLDER = '{tenantid}';
 /** Never `none` nor a MAC algorithm keyed with the client secret, whatever the discovery document offers. */
 const ASYMMETRIC_ALGS = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']);
 
@@ -96,11 +116,26 @@ const discoverySchema = z.object({
 });
 type Discovery = z.infer<typeof discoverySchema>;
 
+type RemoteJwks = ReturnType<typeof createRemoteJWKSet>;
+
 interface ResolvedProvider {
   config: OidcProviderConfig;
   discovery: Discovery;
+  /** Answers key lookups; a JWKS that cannot be fetched becomes a SignInFailure('provider') and an outage report. */
   jwks: JWTVerifyGetKey;
+  remoteJwks: RemoteJwks;
   algorithms: string[];
+  timeoutMs: number;
+  reportOutage(reason: string): void;
+}
+
+export interface ProviderHealth {
+  key: AccountProviderKey;
+  /** `unknown` until a first check or sign-in has finished. */
+  status: 'available' | 'unavailable' | 'unknown';
+  /** Why it is unavailable (logged reason, no secrets). */
+  reason?: string;
+  since?: string;
 }
 
 const stripSlash = (url: string) => url.replace(/\/+$/, '');
@@ -111,15 +146,36 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-async function discover(provider: OidcProviderConfig): Promise<ResolvedProvider> {
+const describeError = (error: unknown) => {
+  const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } } | null;
+  if (e?.name === 'TimeoutError' || e?.code === 'ERR_JWKS_TIMEOUT') return 'no answer within the timeout';
+  return [e?.message ?? String(error), e?.cause?.code ?? e?.cause?.message].filter(Boolean).join(': ');
+};
+
+/** JWKS lookups that fail for want of the key set itself (unreachable, timeout, not JSON) are provider outages. */
+function guardJwks(remote: RemoteJwks, jwksUri: string, reportOutage: (reason: string) => void): JWTVerifyGetKey {
+  return async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'ERR_JWKS_NO_MATCHING_KEY' || code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS') throw error;
+      const reason = `JWKS ${jwksUri} unavailable: ${describeError(error)}`;
+      reportOutage(reason);
+      throw new SignInFailure('provider', reason, { cause: error });
+    }
+  };
+}
+
+async function discover(provider: OidcProviderConfig, timeoutMs: number, reportOutage: (reason: string) => void): Promise<ResolvedProvider> {
   const url = `${stripSlash(provider.issuer)}/.well-known/openid-configuration`;
   let body: unknown;
   try {
-    const res = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+    const res = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     body = await res.json();
   } catch (cause) {
-    throw new SignInFailure('provider', `discovery document ${url} unavailable: ${(cause as Error).message}`, { cause });
+    throw new SignInFailure('provider', `discovery document ${url} unavailable: ${describeError(cause)}`, { cause });
   }
   const parsed = discoverySchema.safeParse(body);
   if (!parsed.success) throw new SignInFailure('provider', `discovery document ${url} is malformed: ${parsed.error.issues[0]?.message}`);
@@ -130,8 +186,22 @@ async function discover(provider: OidcProviderConfig): Promise<ResolvedProvider>
   }
   const algorithms = discovery.id_token_signing_alg_values_supported.filter((alg) => ASYMMETRIC_ALGS.has(alg));
   if (algorithms.length === 0) throw new SignInFailure('provider', `issuer ${provider.issuer} offers no acceptable ID token signing algorithm`);
-  const jwks = createRemoteJWKSet(new URL(discovery.jwks_uri), { timeoutDuration: HTTP_TIMEOUT_MS });
-  return { config: provider, discovery, jwks, algorithms };
+  const remoteJwks = createRemoteJWKSet(new URL(discovery.jwks_uri), { timeoutDuration: timeoutMs });
+  const jwks = guardJwks(remoteJwks, discovery.jwks_uri, reportOutage);
+  return { config: provider, discovery, jwks, remoteJwks, algorithms, timeoutMs, reportOutage };
+}
+
+/**
+ * The issuer an ID token must name. A single-issuer provider: its discovery issuer. A multi-tenant one (discovery
+ * issuer with `{tenantid}`): that template filled with the token's own `tid`, which must also match issuerPattern,
+ * so a tenant cannot pass itself off as another.
+ */
+function expectedIssuer(provider: ResolvedProvider, idToken: string): string | undefined {
+  const { issuer } = provider.discovery;
+  if (!provider.config.issuerPattern) return issuer;
+  if (!issuer.includes(TENANT_PLACEHOLDER)) return undefined;
+  const tid = decodeJwt(idToken).tid;
+  return typeof tid === 'string' && /^[A-Za-z0-9._-]+$/.test(tid) ? issuer.replace(TENANT_PLACEHOLDER, tid) : '(no usable tid claim)';
 }
 
 async function verifyIdToken(provider: ResolvedProvider, idToken: unknown, nonce: string): Promise<IdTokenClaims> {
@@ -150,11 +220,12 @@ async function verifyIdToken(provider: ResolvedProvider, idToken: unknown, nonce
     ({ payload } = await jwtVerify(idToken, provider.jwks, {
       algorithms: provider.algorithms,
       audience: clientId,
-      issuer: issuerPattern ? undefined : provider.discovery.issuer,
+      issuer: expectedIssuer(provider, idToken),
       clockTolerance: CLOCK_TOLERANCE_S,
       requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
     }));
   } catch (cause) {
+    if (cause instanceof SignInFailure) throw cause;
     const code = cause instanceof joseErrors.JOSEError ? cause.code : 'ERR_UNKNOWN';
     throw refuse(`${code}: ${(cause as Error).message}`, cause);
   }
@@ -168,19 +239,19 @@ async function verifyIdToken(provider: ResolvedProvider, idToken: unknown, nonce
   return payload as IdTokenClaims;
 }
 
-async function fetchUserInfo(url: string, accessToken: string): Promise<Record<string, unknown>> {
+async function fetchUserInfo(url: string, accessToken: string, timeoutMs: number): Promise<Record<string, unknown>> {
   const refuse = (why: string, cause?: unknown) => new SignInFailure('userinfo', `UserInfo refused: ${why}`, { cause });
   let text: string;
   try {
     const res = await fetch(url, {
       headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
       redirect: 'error',
-      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     text = await res.text();
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
   } catch (cause) {
-    throw refuse(`request failed: ${(cause as Error).message}`, cause);
+    throw refuse(`request failed: ${describeError(cause)}`, cause);
   }
   let body: unknown;
   try {
@@ -190,6 +261,53 @@ async function fetchUserInfo(url: string, accessToken: string): Promise<Record<s
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw refuse('the body is not a JSON object');
   return body as Record<string, unknown>;
+}
+
+/** application/x-www-form-urlencoded, as RFC 6749 §2.3.1 wants each half of the Basic credentials encoded. */
+const formEncode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+
+interface TokenResponse {
+  access_token: string;
+  refresh_token?: string;
+  [name: string]: unknown;
+}
+
+/** The authorization-code exchange, bounded by the timeout and authenticated the way the provider is configured for. */
+async function requestTokens(provider: ResolvedProvider, form: Record<string, string>): Promise<TokenResponse> {
+  const url = provider.discovery.token_endpoint;
+  const { clientId, clientSecret, tokenAuth } = provider.config;
+  const body = new URLSearchParams(form);
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (tokenAuth === 'client_secret_basic') {
+    headers.authorization = `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64')}`;
+  } else {
+    body.set('client_id', clientId);
+    body.set('client_secret', clientSecret);
+  }
+  let status: number;
+  let raw: string;
+  try {
+    const res = await fetch(url, { method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.timeout(provider.timeoutMs) });
+    status = res.status;
+    raw = await res.text();
+  } catch (cause) {
+    const reason = `token endpoint ${url} unavailable: ${describeError(cause)}`;
+    provider.reportOutage(reason);
+    throw new SignInFailure('token', reason, { cause });
+  }
+  let parsed: Record<string, unknown> | null = null;
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (value && typeof value === 'object' && !Array.isArray(value)) parsed = value as Record<string, unknown>;
+  } catch {
+    // Reported below with the status.
+  }
+  if (status !== 200 || !parsed) {
+    const error = parsed ? [parsed.error, parsed.error_description].filter((v) => typeof v === 'string').join(': ') : 'a body that is not a JSON object';
+    throw new SignInFailure('token', `token endpoint answered HTTP ${status} with ${error || 'no error code'}`);
+  }
+  if (typeof parsed.access_token !== 'string') throw new SignInFailure('token', 'the token response carries no access_token');
+  return parsed as TokenResponse;
 }
 
 const text = (value: unknown, max = 320): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, max) : null);
@@ -308,27 +426,34 @@ class HardenedStrategy extends OpenIDConnectStrategy {
     return { code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' };
   }
 
+  /**
+   * The library re-reads `id_token` after us and checks `exp` with no clock tolerance at all. It gets the claims we
+   * verified with `exp` widened by our tolerance, unsigned (it never checks signatures; nothing else sees this copy).
+   */
+  private forLibrary(req: Request): string {
+    const claims = this.claimsByRequest.get(req)!;
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    return `${part({ alg: 'none' })}.${part({ ...claims, exp: (claims.exp ?? 0) + CLOCK_TOLERANCE_S })}.`;
+  }
+
   private tokenRequestFor(req: Request, self: StrategyInternals): OAuth2 {
-    const shared = self._oauth2;
-    const perRequest: OAuth2 = Object.create(shared);
+    const perRequest: OAuth2 = Object.create(self._oauth2);
     perRequest.getOAuthAccessToken = ((code: string, params: Record<string, string>, callback: (...args: unknown[]) => void) => {
       const pending = this.pendingByRequest.get(req);
       if (!pending) return callback(new SignInFailure('state', 'token request without a verified state'));
-      const requestToken = shared.getOAuthAccessToken as (code: string, params: object, callback: (err: unknown, at?: string, rt?: string, results?: unknown) => void) => void;
-      requestToken.call(perRequest, code, { ...params, code_verifier: pending.codeVerifier }, (err, accessToken, refreshToken, results) => {
-        if (err) return callback(err);
-        verifyIdToken(this.resolved, (results as Record<string, unknown> | undefined)?.id_token, pending.nonce)
-          .then(
-            (claims) => {
-              this.claimsByRequest.set(req, claims);
-              // The library then compares `iss` with this; for an issuerPattern provider it is the tenant's issuer.
-              self._issuer = claims.iss;
-              callback(null, accessToken, refreshToken, results);
-            },
-            (failure: unknown) => callback(failure),
-          )
-          .catch((error: unknown) => self.error(error as Error));
-      });
+      requestTokens(this.resolved, { ...params, code, code_verifier: pending.codeVerifier })
+        .then(async (tokens) => {
+          const claims = await verifyIdToken(this.resolved, tokens.id_token, pending.nonce);
+          this.claimsByRequest.set(req, claims);
+          // The library then compares `iss` with this; for an issuerPattern provider it is the tenant's issuer.
+          self._issuer = claims.iss;
+          return tokens;
+        })
+        .then(
+          (tokens) => callback(null, tokens.access_token, tokens.refresh_token, { ...tokens, id_token: this.forLibrary(req) }),
+          (failure: unknown) => callback(failure),
+        )
+        .catch((error: unknown) => self.error(error as Error));
     }) as OAuth2['getOAuthAccessToken'];
     return perRequest;
   }
@@ -353,13 +478,55 @@ export function createOidcSignIn(config: Config, db: Db): OidcSignIn {
   const pendingByRequest = new WeakMap<Request, PendingAuthorization>();
   const claimsByRequest = new WeakMap<Request, IdTokenClaims>();
   const redirectHooks = new WeakMap<Request, () => void>();
+  const timeoutMs = config.oidcHttpTimeoutMs;
+  const seen = new Map<AccountProviderKey, ProviderHealth>();
+  const checks = new Map<AccountProviderKey, Promise<void>>();
+
+  const reportOutage = (key: AccountProviderKey) => (reason: string) => {
+    const previous = seen.get(key);
+    const since = previous?.status === 'unavailable' ? previous.since : new Date().toISOString();
+    seen.set(key, { key, status: 'unavailable', reason, since });
+  };
+  const reportAvailable = (key: AccountProviderKey) => {
+    if (seen.get(key)?.status !== 'available') seen.set(key, { key, status: 'available', since: new Date().toISOString() });
+  };
+
+  /** Discovery done and a key set in hand: what a sign-in needs before the person is sent to the provider. */
+  async function reachable(key: AccountProviderKey): Promise<{ name: string; resolved: ResolvedProvider }> {
+    const found = await strategyFor(key);
+    const { remoteJwks, discovery } = found.resolved;
+    if (remoteJwks.jwks() === undefined) {
+      try {
+        await remoteJwks.reload();
+      } catch (error) {
+        const reason = `JWKS ${discovery.jwks_uri} unavailable: ${describeError(error)}`;
+        reportOutage(key)(reason);
+        throw new SignInFailure('provider', reason, { cause: error });
+      }
+    }
+    reportAvailable(key);
+    return found;
+  }
+
+  function check(key: AccountProviderKey): Promise<void> {
+    let running = checks.get(key);
+    if (!running) {
+      running = reachable(key).then(
+        () => undefined,
+        () => undefined,
+      );
+      checks.set(key, running);
+      void running.finally(() => checks.delete(key));
+    }
+    return running;
+  }
 
   async function completeSignIn(req: Request, key: AccountProviderKey, resolved: ResolvedProvider, accessToken: string): Promise<{ identityId: string }> {
     const claims = claimsByRequest.get(req);
     if (!claims) throw new SignInFailure('id_token', 'no verified ID token for this request');
     let person = describePerson(claims);
     if (resolved.discovery.userinfo_endpoint) {
-      const info = await fetchUserInfo(resolved.discovery.userinfo_endpoint, accessToken);
+      const info = await fetchUserInfo(resolved.discovery.userinfo_endpoint, accessToken, timeoutMs);
       if (typeof info.sub !== 'string' || info.sub !== claims.sub) {
         throw new SignInFailure('userinfo', `UserInfo refused: its sub ${JSON.stringify(info.sub)} is not the ID token's`);
       }
@@ -375,7 +542,7 @@ export function createOidcSignIn(config: Config, db: Db): OidcSignIn {
     let promise = ready.get(key);
     if (!promise) {
       const provider = providers.get(key)!;
-      promise = discover(provider).then((resolved) => {
+      promise = discover(provider, timeoutMs, reportOutage(key)).then((resolved) => {
         const name = `oidc:${key}`;
         // The library passes the arguments it finds by counting these parameters: keep exactly nine.
         const verify = (
@@ -402,19 +569,22 @@ export function createOidcSignIn(config: Config, db: Db): OidcSignIn {
         return { name, resolved };
       });
       // A provider that was down must be retried on the next sign-in, not remembered as down.
-      promise.catch(() => ready.delete(key));
+      promise.catch((error: unknown) => {
+        ready.delete(key);
+        reportOutage(key)(asFailure(error, 'provider').message);
+      });
       ready.set(key, promise);
     }
     return promise;
   }
 
-  return {
+  const signIn: OidcSignIn = {
     has: (key: string): key is AccountProviderKey => providers.has(key as AccountProviderKey),
 
     async start(req, res, key, request) {
       let name: string;
       try {
-        ({ name } = await strategyFor(key));
+        ({ name } = await reachable(key));
       } catch (error) {
         return { ok: false, failure: asFailure(error, 'provider') };
       }
@@ -460,5 +630,18 @@ export function createOidcSignIn(config: Config, db: Db): OidcSignIn {
         })(req, res, (err?: unknown) => resolve({ ok: false, failure: asFailure(err, 'server') }));
       });
     },
+
+    async health() {
+      const keys = [...providers.keys()];
+      const pending = keys.filter((key) => seen.get(key)?.status !== 'available').map(check);
+      if (pending.length > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.all(pending), new Promise((resolve) => (timer = setTimeout(resolve, Math.min(timeoutMs, HEALTH_WAIT_MS))))]);
+        clearTimeout(timer);
+      }
+      return keys.map((key) => seen.get(key) ?? { key, status: 'unknown' as const });
+    },
   };
+  signInByConfig.set(config, signIn);
+  return signIn;
 }

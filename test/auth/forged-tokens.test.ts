@@ -1,42 +1,23 @@
 // Portico's OpenID Connect client against a provider that lies. passport-openidconnect alone accepts most of these
 // (no signature check, no PKCE, no UserInfo `sub` check); each test proves one of our own checks refuses it.
-import express from 'express';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthRouter } from '../../server/auth/routes.js';
 import { readSession } from '../../server/auth/session.js';
-import { loadConfig, type Config, type OidcProviderConfig } from '../../server/config.js';
 import { createSqliteDatabase, type TestDatabase } from '../helpers/db.js';
-import { createHttpClient, listenThenServe, signIn, type HttpClient } from '../helpers/http-client.js';
+import { createHttpClient, type HttpClient } from '../helpers/http-client.js';
 import { startRogueIdp, type IdTokenForgery, type RogueBehaviour, type RogueIdp, type UserInfoForgery } from '../helpers/rogue-idp.js';
-
-const CLIENT = { clientId: 'portico-at-rogue', clientSecret: 'rogue-client-secret-0123456789abcdef' };
+import { expectRefused, rogueProvider, rogueSignIn, startAuthOnly, ROGUE_CLIENT, type AuthOnlyApp } from './support.js';
 
 let rogue: RogueIdp;
 let database: TestDatabase;
-let config: Config;
-let server: { url: string; close(): Promise<void> };
-const logs: Array<{ msg?: string; code?: string; reason?: string }> = [];
+let portico: AuthOnlyApp;
+let logs: AuthOnlyApp['logs'];
 
 beforeAll(async () => {
-  rogue = await startRogueIdp(CLIENT);
+  rogue = await startRogueIdp(ROGUE_CLIENT);
   database = await createSqliteDatabase();
-  const provider = (key: 'personal' | 'work', issuerPattern: RegExp | null): OidcProviderConfig => ({
-    key,
-    displayName: key,
-    description: key,
-    issuer: rogue.issuer,
-    issuerPattern,
-    ...CLIENT,
-  });
   const tenants = new RegExp(`^${rogue.issuer.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/tenants/[a-z]+$`);
-  const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
-  server = await listenThenServe((url) => {
-    config = { ...loadConfig({ NODE_ENV: 'test', PUBLIC_URL: url, DATABASE_URL: database.url, PORTICO_DEMO: 'true' }), oidcProviders: [provider('personal', null), provider('work', tenants)] };
-    const app = express();
-    app.use(createAuthRouter({ config, db: database.db, logger, afterSignIn: async () => null }));
-    return app;
-  });
+  portico = await startAuthOnly(database, [rogueProvider(rogue, 'personal'), rogueProvider(rogue, 'work', { issuerPattern: tenants })]);
+  ({ logs } = portico);
 });
 
 afterEach(() => {
@@ -45,35 +26,26 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await server?.close();
+  await portico?.close();
   await rogue?.close();
   await database?.drop();
 });
 
 function newClient(): HttpClient {
-  const client = createHttpClient(server.url);
+  const client = createHttpClient(portico.url);
   client.followOrigins.add(rogue.issuer);
   return client;
 }
 
 async function attempt(behaviour: Partial<RogueBehaviour>, key: 'personal' | 'work' = 'personal') {
   Object.assign(rogue.behaviour, behaviour);
-  const client = newClient();
-  const response = await signIn(client, key, 'ignored@rogue.example');
-  const session = await readSession(database.db, config, await client.cookieHeader());
-  return { client, response, session, ended: new URL(response.url) };
-}
-
-function expectRefused(result: Awaited<ReturnType<typeof attempt>>, code: string) {
-  expect(result.ended.pathname).toBe('/account/sign-in');
-  expect(result.ended.searchParams.get('error')).toBe(code);
-  expect(result.session).toBeNull();
+  return rogueSignIn(portico, database, rogue, key);
 }
 
 describe('an honest provider', () => {
   it('signs in: a session for the identity keyed by the token’s issuer and subject, with UserInfo’s e-mail and name', async () => {
     const result = await attempt({ subject: 'honest-1', email: 'Honest@Rogue.example', name: 'Honest Person' });
-    expect(result.ended.toString()).toBe(`${server.url}/`);
+    expect(result.ended.toString()).toBe(`${portico.url}/`);
     expect(result.session).not.toBeNull();
     const identity = await database.db.identity.findUniqueOrThrow({ where: { id: result.session!.identityId } });
     expect(identity).toMatchObject({ provider: 'personal', issuer: rogue.issuer, subject: 'honest-1', email: 'honest@rogue.example', displayName: 'Honest Person' });
@@ -160,8 +132,8 @@ describe('the state parameter', () => {
     const url = await callbackUrl(client);
     url.searchParams.delete('state');
     const response = await client.get(url.toString());
-    expect(response.url).toBe(`${server.url}/account/sign-in?error=state`);
-    expect(await readSession(database.db, config, await client.cookieHeader())).toBeNull();
+    expect(response.url).toBe(`${portico.url}/account/sign-in?error=state`);
+    expect(await readSession(database.db, portico.config, await client.cookieHeader())).toBeNull();
   });
 
   it('must belong to this browser’s session: another session’s callback is refused', async () => {
@@ -170,19 +142,19 @@ describe('the state parameter', () => {
     const attacker = newClient();
     await callbackUrl(attacker); // the attacker has a sign-in of their own under way
     const response = await attacker.get(victimsCallback.toString());
-    expect(response.url).toBe(`${server.url}/account/sign-in?error=state`);
-    expect(await readSession(database.db, config, await attacker.cookieHeader())).toBeNull();
+    expect(response.url).toBe(`${portico.url}/account/sign-in?error=state`);
+    expect(await readSession(database.db, portico.config, await attacker.cookieHeader())).toBeNull();
     const noSession = newClient();
-    expect((await noSession.get(victimsCallback.toString())).url).toBe(`${server.url}/account/sign-in?error=state`);
+    expect((await noSession.get(victimsCallback.toString())).url).toBe(`${portico.url}/account/sign-in?error=state`);
   });
 
   it('is single-use: replaying a completed callback is refused', async () => {
     const client = newClient();
     const url = await callbackUrl(client);
     const first = await client.get(url.toString());
-    expect(first.url).toBe(`${server.url}/`);
+    expect(first.url).toBe(`${portico.url}/`);
     const replay = await client.get(url.toString());
-    expect(replay.url).toBe(`${server.url}/account/sign-in?error=state`);
+    expect(replay.url).toBe(`${portico.url}/account/sign-in?error=state`);
   });
 
   it('is consumed by a failed callback too: the same state with another code is refused', async () => {
@@ -190,10 +162,10 @@ describe('the state parameter', () => {
     const url = await callbackUrl(client);
     const spoiled = new URL(url);
     spoiled.searchParams.set('code', 'not-a-code-the-provider-issued');
-    expect((await client.get(spoiled.toString())).url).toBe(`${server.url}/account/sign-in?error=token`);
+    expect((await client.get(spoiled.toString())).url).toBe(`${portico.url}/account/sign-in?error=token`);
     const replay = await client.get(url.toString());
-    expect(replay.url).toBe(`${server.url}/account/sign-in?error=state`);
-    expect(await readSession(database.db, config, await client.cookieHeader())).toBeNull();
+    expect(replay.url).toBe(`${portico.url}/account/sign-in?error=state`);
+    expect(await readSession(database.db, portico.config, await client.cookieHeader())).toBeNull();
   });
 });
 

@@ -2,6 +2,9 @@
 // token endpoint issues forged ID tokens and its UserInfo endpoint can answer for someone else or with garbage.
 // Its discovery document even offers `none` and HS256, which a relying party must refuse anyway.
 // The authorization endpoint answers at once (no login page) with a code for `behaviour.subject`.
+// It can also behave as real providers do: sign with RS256, PS256 or ES256, rotate its keys, demand
+// client_secret_basic, run a clock ahead or behind, be down or hang, and (with `multiTenant`) publish a templated
+// issuer as Entra ID's common endpoint does.
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,6 +40,26 @@ export interface RogueBehaviour {
   name: string;
   /** The `iss` put in ID tokens; the issuer itself by default (multi-tenant tests set a tenant's issuer). */
   tokenIssuer: string | null;
+  /** A `tid` claim in ID tokens (multi-tenant providers name the tenant with it). */
+  tid: string | null;
+  signingAlg: SigningAlg;
+  /** The client authentication the token endpoint demands. */
+  tokenAuth: 'client_secret_basic' | 'client_secret_post';
+  /** Endpoints that read the request and never answer. */
+  hang: Array<'discovery' | 'jwks' | 'token' | 'userinfo'>;
+  /** Endpoints that answer 503. */
+  down: Array<'discovery' | 'jwks'>;
+  /** How far the provider's clock is ahead of ours (negative: behind), in seconds. */
+  clockOffsetS: number;
+  idTokenLifetimeS: number;
+}
+
+export type SigningAlg = 'RS256' | 'PS256' | 'ES256';
+const SIGNING_ALGS: SigningAlg[] = ['RS256', 'PS256', 'ES256'];
+
+export interface RogueIdpOptions {
+  /** Discovery names `${issuer}/{tenantid}/v2.0`, as a multi-tenant endpoint does. */
+  multiTenant?: boolean;
 }
 
 export interface RogueIdp {
@@ -48,6 +71,14 @@ export interface RogueIdp {
   lastAuthorization: URLSearchParams | null;
   /** Form body of the last token request received. */
   lastTokenRequest: URLSearchParams | null;
+  /** How the last token request authenticated, whether accepted or not. */
+  lastTokenAuth: 'client_secret_basic' | 'client_secret_post' | 'none' | null;
+  /** Requests to the JWKS endpoint since the start (not reset). */
+  jwksRequests: number;
+  /** The key ids currently published (one per algorithm). */
+  kids(): string[];
+  /** Replaces every signing key with a new one under a new `kid`, as a provider's key rollover does. */
+  rotateKeys(): Promise<void>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -66,6 +97,13 @@ const defaults = (): RogueBehaviour => ({
   email: 'rogue.user@rogue.example',
   name: 'Rogue User',
   tokenIssuer: null,
+  tid: null,
+  signingAlg: 'RS256',
+  tokenAuth: 'client_secret_post',
+  hang: [],
+  down: [],
+  clockOffsetS: 0,
+  idTokenLifetimeS: 300,
 });
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -76,11 +114,26 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startRogueIdp(client: { clientId: string; clientSecret: string }): Promise<RogueIdp> {
-  const kid = 'rogue-key-1';
-  const published = await generateKeyPair('RS256', { extractable: true });
+interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+async function signingKeys(generation: number): Promise<Map<SigningAlg, SigningKey>> {
+  const keys = new Map<SigningAlg, SigningKey>();
+  for (const alg of SIGNING_ALGS) {
+    const pair = await generateKeyPair(alg, { extractable: true });
+    const kid = `rogue-${alg.toLowerCase()}-${generation}`;
+    keys.set(alg, { kid, privateKey: pair.privateKey, publicJwk: { ...(await exportJWK(pair.publicKey)), kid, alg, use: 'sig' } });
+  }
+  return keys;
+}
+
+export async function startRogueIdp(client: { clientId: string; clientSecret: string }, options: RogueIdpOptions = {}): Promise<RogueIdp> {
+  let generation = 1;
+  let keys = await signingKeys(generation);
   const stranger = await generateKeyPair('RS256');
-  const publicJwk: JWK = { ...(await exportJWK(published.publicKey)), kid, alg: 'RS256', use: 'sig' };
   const codes = new Map<string, IssuedCode>();
   const accessTokens = new Set<string>();
 
@@ -91,16 +144,25 @@ export async function startRogueIdp(client: { clientId: string; clientSecret: st
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const discoveryIssuer = options.multiTenant ? `${issuer}/{tenantid}/v2.0` : issuer;
 
   const idp: RogueIdp = {
     issuer,
     behaviour: defaults(),
     lastAuthorization: null,
     lastTokenRequest: null,
+    lastTokenAuth: null,
+    jwksRequests: 0,
+    kids: () => [...keys.values()].map((k) => k.kid),
+    async rotateKeys() {
+      generation += 1;
+      keys = await signingKeys(generation);
+    },
     reset() {
       idp.behaviour = defaults();
       idp.lastAuthorization = null;
       idp.lastTokenRequest = null;
+      idp.lastTokenAuth = null;
     },
     async close() {
       server.closeAllConnections();
@@ -110,16 +172,17 @@ export async function startRogueIdp(client: { clientId: string; clientSecret: st
 
   async function idToken(issued: IssuedCode): Promise<string> {
     const b = idp.behaviour;
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(Date.now() / 1000) + b.clockOffsetS;
     const claims: Record<string, unknown> = {
       iss: b.tokenIssuer ?? issuer,
       sub: b.subject,
       aud: issued.clientId,
       iat: now,
-      exp: now + 300,
+      exp: now + b.idTokenLifetimeS,
       nonce: issued.nonce,
       email: b.email,
       name: b.name,
+      ...(b.tid ? { tid: b.tid } : {}),
     };
     switch (b.idToken) {
       case 'wrong-aud': claims.aud = 'someone-else'; break;
@@ -133,17 +196,13 @@ export async function startRogueIdp(client: { clientId: string; clientSecret: st
       default: break;
     }
     if (b.idToken === 'alg-none') return `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`;
+    const signing = keys.get(b.signingAlg)!;
     if (b.idToken === 'hs256-client-secret') {
-      return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid }).sign(new TextEncoder().encode(client.clientSecret));
+      return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: signing.kid }).sign(new TextEncoder().encode(client.clientSecret));
     }
-    let key: CryptoKey = published.privateKey;
-    let keyId = kid;
-    if (b.idToken === 'other-key') key = stranger.privateKey;
-    if (b.idToken === 'unknown-kid') {
-      key = stranger.privateKey;
-      keyId = 'not-in-the-jwks';
-    }
-    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: keyId }).sign(key);
+    if (b.idToken === 'other-key') return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: keys.get('RS256')!.kid }).sign(stranger.privateKey);
+    if (b.idToken === 'unknown-kid') return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'not-in-the-jwks' }).sign(stranger.privateKey);
+    return new SignJWT(claims).setProtectedHeader({ alg: b.signingAlg, kid: signing.kid }).sign(signing.privateKey);
   }
 
   function json(res: http.ServerResponse, status: number, body: unknown) {
@@ -152,20 +211,29 @@ export async function startRogueIdp(client: { clientId: string; clientSecret: st
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', issuer);
-    if (url.pathname === '/.well-known/openid-configuration') {
+    const b = idp.behaviour;
+    const endpoint = url.pathname.endsWith('/.well-known/openid-configuration') ? 'discovery' : url.pathname.slice(1);
+    if (endpoint === 'jwks') idp.jwksRequests += 1;
+    if ((b.hang as string[]).includes(endpoint)) return;
+    if ((b.down as string[]).includes(endpoint)) return json(res, 503, { error: 'temporarily_unavailable' });
+    // Served below any path, as a multi-tenant provider serves it below each tenant's (and `organizations`') path.
+    if (endpoint === 'discovery') {
       return json(res, 200, {
-        issuer,
+        issuer: discoveryIssuer,
         authorization_endpoint: `${issuer}/authorize`,
         token_endpoint: `${issuer}/token`,
         jwks_uri: `${issuer}/jwks`,
         userinfo_endpoint: `${issuer}/userinfo`,
         response_types_supported: ['code'],
         subject_types_supported: ['public'],
-        id_token_signing_alg_values_supported: ['RS256', 'HS256', 'none'],
+        id_token_signing_alg_values_supported: [...SIGNING_ALGS, 'HS256', 'none'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
         code_challenge_methods_supported: ['S256'],
       });
     }
-    if (url.pathname === '/jwks') return json(res, 200, { keys: [publicJwk] });
+    if (url.pathname === '/jwks') {
+      return json(res, 200, { keys: [...keys.values()].map((k) => k.publicJwk) });
+    }
     if (url.pathname === '/authorize') {
       const q = url.searchParams;
       idp.lastAuthorization = q;
@@ -182,9 +250,16 @@ export async function startRogueIdp(client: { clientId: string; clientSecret: st
     if (url.pathname === '/token' && req.method === 'POST') {
       const form = new URLSearchParams(await readBody(req));
       idp.lastTokenRequest = form;
+      const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      idp.lastTokenAuth = basic ? 'client_secret_basic' : form.has('client_secret') ? 'client_secret_post' : 'none';
+      if (idp.lastTokenAuth !== b.tokenAuth) return json(res, 401, { error: 'invalid_client', error_description: `${b.tokenAuth} required` });
+      const [id, secret] = basic
+        ? Buffer.from(basic, 'base64').toString('utf8').split(':').map((part) => decodeURIComponent(part.replace(/\+/g, ' ')))
+        : [form.get('client_id'), form.get('client_secret')];
+      if (id !== client.clientId || secret !== client.clientSecret) return json(res, 401, { error: 'invalid_client' });
       const issued = codes.get(form.get('code') ?? '');
       codes.delete(form.get('code') ?? '');
-      if (!issued || form.get('client_id') !== client.clientId || form.get('client_secret') !== client.clientSecret) return json(res, 400, { error: 'invalid_grant' });
+      if (!issued) return json(res, 400, { error: 'invalid_grant' });
       if (form.get('redirect_uri') !== issued.redirectUri) return json(res, 400, { error: 'invalid_grant', error_description: 'redirect_uri' });
       const verifier = form.get('code_verifier');
       if (issued.codeChallenge && (!verifier || createHash('sha256').update(verifier).digest('base64url') !== issued.codeChallenge)) {
@@ -197,7 +272,6 @@ export async function startRogueIdp(client: { clientId: string; clientSecret: st
     if (url.pathname === '/userinfo') {
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!token || !accessTokens.has(token)) return json(res, 401, { error: 'invalid_token' });
-      const b = idp.behaviour;
       switch (b.userInfo) {
         case 'other-sub': return json(res, 200, { sub: 'somebody-else', email: 'victim@rogue.example', name: 'Victim' });
         case 'no-sub': return json(res, 200, { email: b.email, name: b.name });
