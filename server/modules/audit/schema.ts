@@ -13,7 +13,17 @@ export const AuditEvent = builder.prismaNode('AuditEvent', {
     targetProfile: t.relation('targetProfile', { nullable: true }),
     targetType: t.exposeString('targetType', { nullable: true }),
     summary: t.exposeString('summary', { description: 'One line a person can read.' }),
-    before: t.exposeString('before', { nullable: true, description: 'The changed fields before the change, as a JSON object.' }),
-    after: t.exposeString('after', { nullable: true, description: 'The changed fields after the change, as a JSON object.' }),
+    before: t.string({
+      nullable: true,
+      description: 'The changed fields before the change, as a JSON object.',
+      select: { before: true },
+      resolve: (event) => (event.before === null ? null : JSON.stringify(event.before)),
+    }),
+    after: t.string({
+      nullable: true,
+      description: 'The changed fields after the change, as a JSON object.',
+      select: { after: true },
+      resolve: (event) => (event.after === null ? null : JSON.stringify(event.after)),
+    }),
   }),
 });

@@ -1,6 +1,7 @@
 // R11: every change writes an audit event in the transaction of the change, so a change that fails leaves no
 // event and an event never describes a change that did not happen.
 import type { Tx } from '../../db/client.js';
+import { Prisma } from '../../generated/sqlite/client.js';
 import type { Actor } from '../policy.js';
 
 export type AuditRole = 'ADMIN' | 'PARTNER' | 'SUPPORT' | 'SELF' | 'SYSTEM';
@@ -53,8 +54,9 @@ export function auditRow(actor: AuditActor, input: AuditInput) {
     targetType: input.targetType ?? (input.targetProfileId ? 'Profile' : null),
     targetId: input.targetId ?? input.targetProfileId ?? null,
     summary: input.summary,
-    before: input.before ? JSON.stringify(input.before) : null,
-    after: input.after ? JSON.stringify(input.after) : null,
+    // DbNull: no value at all (SQL NULL), as opposed to a JSON null.
+    before: input.before ? (input.before as Prisma.InputJsonObject) : Prisma.DbNull,
+    after: input.after ? (input.after as Prisma.InputJsonObject) : Prisma.DbNull,
   };
 }
 

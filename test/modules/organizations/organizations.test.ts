@@ -53,8 +53,8 @@ describe('updateOrganization', () => {
     const res = await support.graphql<Data>(UPDATE, { input: { organizationId: tailspin, region: 'APAC', partnerId: partner } });
     expect(res.data?.updateOrganization!.organization).toEqual({ name: DEMO.tailspin, region: 'APAC', partner: { name: DEMO.partner } });
     const event = await app.db.auditEvent.findFirstOrThrow({ where: { organizationId: localIdOf(tailspin), action: 'organization.update' } });
-    expect(JSON.parse(event.before!)).toEqual({ region: 'EU', partnerId: null });
-    expect(JSON.parse(event.after!)).toEqual({ region: 'APAC', partnerId: localIdOf(partner) });
+    expect(event.before).toEqual({ region: 'EU', partnerId: null });
+    expect(event.after).toEqual({ region: 'APAC', partnerId: localIdOf(partner) });
     const cleared = await support.graphql<Data>(UPDATE, { input: { organizationId: tailspin, partnerId: null } });
     expect(cleared.data?.updateOrganization!.organization).toMatchObject({ partner: null, region: 'APAC' });
   });
