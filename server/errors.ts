@@ -6,8 +6,32 @@
 //
 // Not Error subclasses on purpose: graphql-js treats any Error a resolver returns as a failure, and these are
 // values we also return (AssociationPreview.error, AccessFinding).
+/**
+ * Every code a failure can carry, with what it means: the one list. The GraphQL enum ErrorCode, the help-site page
+ * per code (/troubleshooting/<code>/) and each DomainError's `code` are checked against it.
+ */
+export const ERROR_CODES = {
+  UNAUTHENTICATED: 'Not signed in, or the session ended: sign in (signInUrl) and try again.',
+  FORBIDDEN: 'Not allowed for the profile you act as, or it does not exist.',
+  INVITATION_NOT_FOUND: 'No link has this token.',
+  INVITATION_EXPIRED: "The link's time ran out before it was used.",
+  INVITATION_USED: 'The link was already used.',
+  INVITATION_REPLACED: 'A newer link was sent for the same profile.',
+  INVITATION_REVOKED: 'An administrator cancelled the link.',
+  PROFILE_REMOVED: 'The profile was removed from its organization.',
+  SERVICE_PLAN_INACTIVE: "The customer organization has no service plan active today (R1).",
+  LAST_ADMINISTRATOR: 'The change would leave the organization with people but no administrator (R3).',
+  DUPLICATE_EMAIL: 'The organization already has an active profile with this e-mail (R4).',
+  INVALID_INPUT: 'An argument is not acceptable; `field` names it.',
+  RATE_LIMITED: 'Too many requests; try again later.',
+  NOT_YOUR_PROFILE: 'The profile is not linked to the signed-in account.',
+  EMAIL_CHANGE_LINK_INVALID: 'A link from an e-mail-change message that cannot be used any more.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
 export abstract class DomainError {
-  abstract readonly code: string;
+  abstract readonly code: ErrorCode;
   constructor(readonly message: string) {}
 
   /**

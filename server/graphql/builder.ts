@@ -7,7 +7,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver } from 'graphql-scalars';
 import { GraphQLError, Kind } from 'graphql';
 import { getDatamodel, type default as PrismaTypes } from '../generated/pothos-types.js';
-import { DomainError, ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { DomainError, ERROR_CODES, ForbiddenError, UnauthenticatedError } from '../errors.js';
 import { toGraphQLError } from './errors.js';
 import { helpPathFor } from '../help-pages.js';
 import { isCalendarDay } from '../modules/organizations/plans.js';
@@ -67,13 +67,18 @@ builder.scalarType('Date', {
 builder.queryType({});
 builder.mutationType({});
 
+export const ErrorCode = builder.enumType('ErrorCode', {
+  description: 'What went wrong, stable for client apps to switch on. Each code has a help page (helpUrl).',
+  values: Object.fromEntries(Object.entries(ERROR_CODES).map(([code, description]) => [code, { description }])) as { [K in keyof typeof ERROR_CODES]: { description: string } },
+});
+
 /** Every expected failure implements this: a stable code to switch on, a message for people, a help page. */
 export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
   description: 'An expected failure. `code` is stable; `message` tells the person what to do next; `helpUrl` explains more.',
   // Each DomainError class shares its name with its GraphQL type (server/graphql/error-types.ts).
   resolveType: (error) => error.constructor.name,
   fields: (t) => ({
-    code: t.exposeString('code'),
+    code: t.expose('code', { type: ErrorCode }),
     message: t.exposeString('message'),
     helpUrl: t.string({ nullable: true, resolve: (error, _args, ctx) => `${ctx.config.helpUrl}${helpPathFor(error.code)}` }),
   }),

@@ -5,7 +5,7 @@ import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import { DomainError, InvalidInputError } from '../errors.js';
-import { ERROR_CODES, helpPathFor } from '../help-pages.js';
+import { helpPathFor } from '../help-pages.js';
 
 /** The DomainError behind a GraphQL error, if any (kept as `thrownValue` by graphql-js, as `cause` by Yoga's executor). */
 export function domainErrorOf(error: unknown): DomainError | null {
@@ -19,11 +19,11 @@ export function domainErrorOf(error: unknown): DomainError | null {
   return null;
 }
 
-const documented = new Set<string>(ERROR_CODES);
+
 
 export function toGraphQLError(error: DomainError, config: Config, located?: GraphQLError): GraphQLError {
   const extensions: Record<string, unknown> = { code: error.code, http: { status: 200 } };
-  if (documented.has(error.code)) extensions.helpUrl = `${config.helpUrl}${helpPathFor(error.code)}`;
+  extensions.helpUrl = `${config.helpUrl}${helpPathFor(error.code)}`;
   if (error instanceof InvalidInputError) extensions.field = error.field;
   if (error.code === 'UNAUTHENTICATED') extensions.signInUrl = `${config.publicUrl}/account/sign-in`;
   return new GraphQLError(error.message, { nodes: located?.nodes, source: located?.source, positions: located?.positions, path: located?.path, extensions });

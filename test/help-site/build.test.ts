@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ERROR_CODES } from '../../server/help-pages.js';
+import { ERROR_CODE_LIST as ERROR_CODES } from '../../server/help-pages.js';
 import { BUILD_TIMEOUT_MS, ensureHelpSiteBuilt, HELP_DIST, listHtmlPages } from '../helpers/help-site-build.js';
 
 

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES, HELP_PAGES, helpPathFor } from '../../server/help-pages.js';
+import { ERROR_CODE_LIST as ERROR_CODES, HELP_PAGES, helpPathFor } from '../../server/help-pages.js';
 import { BUILD_TIMEOUT_MS, ensureHelpSiteBuilt, HELP_DIST } from '../helpers/help-site-build.js';
 
 beforeAll(async () => {

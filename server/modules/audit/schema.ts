@@ -1,14 +1,32 @@
 // Audit events as the API shows them: reachable only through Organization.auditEvents (managers) and node(id).
 import { builder } from '../../graphql/builder.js';
+import { AUDIT_ACTIONS, type AuditAction as AuditActionValue } from './service.js';
+
+const AuditAction = builder.enumType('AuditAction', {
+  description: 'What an audit event records.',
+  values: AUDIT_ACTIONS,
+});
+
+const ActorRole = builder.enumType('ActorRole', {
+  description: 'In which capacity the actor of an audit event acted.',
+  values: {
+    ADMIN: { description: 'A customer administrator, in their own organization.' },
+    PARTNER: { description: 'A partner administrator, for the partner or a customer it serves.' },
+    SUPPORT: { description: 'Vendor support.' },
+    SELF: { description: 'A person acting on their own profile.' },
+    SYSTEM: { description: 'Portico itself, or a person identified only by a link they opened.' },
+  } as const,
+});
 
 export const AuditEvent = builder.prismaNode('AuditEvent', {
   id: { field: 'id' },
   description: 'Who changed what, acting as which profile, and when (R11).',
   fields: (t) => ({
     at: t.expose('at', { type: 'DateTime' }),
-    action: t.exposeString('action', { description: 'A stable verb such as profile.add, profile.revokeAdministrator or invitation.send.' }),
+    // Written only through AuditInput, whose action is an AuditAction.
+    action: t.field({ type: AuditAction, select: { action: true }, resolve: (event) => event.action as AuditActionValue }),
     actorDisplayName: t.exposeString('actorDisplayName', { nullable: true }),
-    actorRole: t.exposeString('actorRole', { description: 'ADMIN, PARTNER, SUPPORT, SELF or SYSTEM.' }),
+    actorRole: t.expose('actorRole', { type: ActorRole }),
     organization: t.relation('organization', { nullable: true }),
     targetProfile: t.relation('targetProfile', { nullable: true }),
     targetType: t.exposeString('targetType', { nullable: true }),

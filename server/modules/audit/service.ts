@@ -13,9 +13,37 @@ export interface AuditActor {
   role: AuditRole;
 }
 
+/**
+ * Every action the audit log records, by its enum name (GraphQL AuditAction) and stored verb: the one list. A
+ * change that is not listed here cannot be audited (AuditInput.action is typed by it).
+ */
+export const AUDIT_ACTIONS = {
+  ORGANIZATION_CREATE: { value: 'organization.create', description: 'An organization was created (by hand or by an import).' },
+  ORGANIZATION_UPDATE: { value: 'organization.update', description: "An organization's name, account number, region or partner changed." },
+  SERVICE_PLAN_CREATE: { value: 'servicePlan.create', description: 'A service plan was given to a customer.' },
+  SERVICE_PLAN_UPDATE: { value: 'servicePlan.update', description: "A service plan's dates changed." },
+  PROFILE_ADD: { value: 'profile.add', description: 'A professional was added.' },
+  PROFILE_UPDATE: { value: 'profile.update', description: 'Names or e-mail of a profile changed.' },
+  PROFILE_EMAIL_CHANGE_REQUEST: { value: 'profile.emailChangeRequest', description: "A linked profile's e-mail change waits for the new address to confirm it." },
+  PROFILE_EMAIL_CHANGE_CONFIRM: { value: 'profile.emailChangeConfirm', description: 'The new address confirmed an e-mail change.' },
+  PROFILE_EMAIL_CHANGE_CANCEL: { value: 'profile.emailChangeCancel', description: 'A pending e-mail change was stopped from the old address.' },
+  PROFILE_GRANT_ADMINISTRATOR: { value: 'profile.grantAdministrator', description: 'A profile became an administrator.' },
+  PROFILE_REVOKE_ADMINISTRATOR: { value: 'profile.revokeAdministrator', description: 'A profile stopped being an administrator.' },
+  PROFILE_DESIGNATE_ADMINISTRATOR: { value: 'profile.designateAdministrator', description: 'Vendor support designated an administrator.' },
+  PROFILE_REMOVE: { value: 'profile.remove', description: 'A profile was removed.' },
+  PROFILE_UNLINK: { value: 'profile.unlink', description: "A profile's sign-in account was unlinked." },
+  PROFILE_END_SESSIONS: { value: 'profile.endSessions', description: 'A manager signed a person out everywhere.' },
+  INVITATION_SEND: { value: 'invitation.send', description: 'A link was sent (invitation, requested link or re-association).' },
+  INVITATION_REVOKE: { value: 'invitation.revoke', description: 'A link was cancelled.' },
+  INVITATION_ACCEPT: { value: 'invitation.accept', description: 'A link was used to link a sign-in account.' },
+  ASSOCIATION_REPLACE: { value: 'association.replace', description: 'A different sign-in account replaced the linked one (R7).' },
+  ACCESS_REFUSED: { value: 'access.refused', description: 'A signed-in person was refused an operation.' },
+} as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS]['value'];
+
 export interface AuditInput {
-  /** A stable verb: organization.create, profile.update, invitation.accept, … */
-  action: string;
+  action: AuditAction;
   organizationId: string | null;
   targetProfileId?: string | null;
   targetType?: string;

@@ -2,12 +2,17 @@ import { builder } from '../../graphql/builder.js';
 import { InvalidInputError } from '../../errors.js';
 import { normalizeEmail } from '../input.js';
 import { Profile } from '../profiles/schema.js';
-import { diagnoseAccess, type Diagnosis, type Finding } from './service.js';
+import { ACCESS_FINDING_CODES, diagnoseAccess, type Diagnosis, type Finding } from './service.js';
+
+const AccessFindingCode = builder.enumType('AccessFindingCode', {
+  description: 'What a finding of diagnoseAccess is about, stable for client apps to switch on.',
+  values: Object.fromEntries(Object.entries(ACCESS_FINDING_CODES).map(([code, description]) => [code, { description }])) as { [K in keyof typeof ACCESS_FINDING_CODES]: { description: string } },
+});
 
 const AccessFinding = builder.objectRef<Finding>('AccessFinding').implement({
   description: 'One fact about why a person can or cannot get in, in plain language, with the fix.',
   fields: (t) => ({
-    code: t.exposeString('code', { description: 'Stable: LINKED, NOT_INVITED, INVITATION_PENDING, INVITATION_EXPIRED, DELIVERY_FAILED, SERVICE_PLAN_INACTIVE, PROFILE_REMOVED, NO_ADMINISTRATOR, NO_PROFILE, …' }),
+    code: t.expose('code', { type: AccessFindingCode }),
     message: t.exposeString('message'),
     fix: t.exposeString('fix'),
     helpUrl: t.string({ nullable: true, resolve: (f, _args, ctx) => (f.helpPath ? `${ctx.config.helpUrl}${f.helpPath}` : null) }),

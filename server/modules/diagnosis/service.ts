@@ -9,8 +9,27 @@ import { HELP_PAGES, helpPathFor } from '../../help-pages.js';
 import { activePlan, isoDay, lastEndedPlan } from '../organizations/plans.js';
 import { invitationState } from '../invitations/service.js';
 
+/** Every finding diagnoseAccess can report, with what it means: the one list (the GraphQL enum AccessFindingCode). */
+export const ACCESS_FINDING_CODES = {
+  LINKED: 'A sign-in account is linked; the finding says which and when it last signed in.',
+  NOT_INVITED: 'No account is linked and no link was ever sent.',
+  INVITATION_PENDING: 'A link was sent and still works; nobody has used it yet.',
+  INVITATION_EXPIRED: 'The latest link expired before it was used.',
+  INVITATION_REVOKED: 'The latest link was cancelled.',
+  INVITATION_REPLACED: 'The latest link was replaced by a newer one.',
+  NOT_LINKED: 'A link was used, but the account was unlinked since.',
+  DELIVERY_FAILED: "The e-mail with the link was refused for good; the finding quotes the mail server's reply.",
+  DELIVERY_RETRYING: 'The e-mail with the link failed for now and is being retried.',
+  SERVICE_PLAN_INACTIVE: "The customer organization's service plan does not cover today.",
+  NO_ADMINISTRATOR: 'The organization has no active administrator.',
+  PROFILE_REMOVED: 'The profile was removed.',
+  NO_PROFILE: 'No profile with this address in the organizations you manage.',
+} as const;
+
+export type AccessFindingCode = keyof typeof ACCESS_FINDING_CODES;
+
 export interface Finding {
-  code: string;
+  code: AccessFindingCode;
   message: string;
   fix: string;
   helpPath: string | null;
@@ -47,7 +66,7 @@ export function findingsFor(profile: DiagnosedProfile, now: Date): Finding[] {
   const org = profile.organization;
   const today = isoDay(now);
   const findings: Finding[] = [];
-  const add = (code: string, message: string, fix: string, helpPath: string | null = null) => findings.push({ code, message, fix, helpPath, profileId: profile.id });
+  const add = (code: AccessFindingCode, message: string, fix: string, helpPath: string | null = null) => findings.push({ code, message, fix, helpPath, profileId: profile.id });
 
   if (profile.status === 'REMOVED') {
     add('PROFILE_REMOVED', `${name}'s profile at ${org.name} was removed on ${day(profile.removedAt)}.`, 'If they still need access, add them again with addProfessional.', helpPathFor('PROFILE_REMOVED'));
@@ -96,7 +115,7 @@ export function findingsFor(profile: DiagnosedProfile, now: Date): Finding[] {
   }
   const state = invitationState(invitation, profile.status, now);
   const sent = `sent to ${invitation.sentTo} on ${day(invitation.createdAt)}`;
-  const byState: Record<string, [string, string, string, string]> = {
+  const byState: Record<string, [AccessFindingCode, string, string, string]> = {
     PENDING: ['INVITATION_PENDING', `${name} has no linked account yet; their link (${sent}) works until ${day(invitation.expiresAt)}.`, 'Ask them to open the e-mail (check junk mail), or send a new link with resendInvitation.', HELP_PAGES.junkMail],
     EXPIRED: ['INVITATION_EXPIRED', `${name}'s link (${sent}) expired on ${day(invitation.expiresAt)} before it was used.`, 'Send a new link with resendInvitation.', helpPathFor('INVITATION_EXPIRED')],
     REVOKED: ['INVITATION_REVOKED', `${name}'s latest link (${sent}) was revoked.`, 'Send a new link with resendInvitation.', helpPathFor('INVITATION_REVOKED')],

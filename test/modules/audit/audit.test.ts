@@ -99,7 +99,7 @@ describe('contents', () => {
     const res = await alex.graphql<{ organization: { auditEvents: { edges: { node: EventNode }[] } } }>(EVENTS, { id: fabrikam, first: 1 });
     const event = res.data!.organization.auditEvents.edges[0]!.node;
     expect(event).toMatchObject({
-      action: 'profile.grantAdministrator',
+      action: 'PROFILE_GRANT_ADMINISTRATOR',
       actorDisplayName: 'Alex Admin',
       actorRole: 'ADMIN',
       organization: { name: DEMO.fabrikam },
