@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ERROR_CODE_LIST as ERROR_CODES } from '../../server/help-pages.js';
@@ -92,6 +92,16 @@ describe('the built help site', () => {
         .map((name) => `${file}: ${name}`),
     );
     expect(broken).toEqual([]);
+  });
+
+  // The component renders nothing for a missing file, so the built pages cannot show the gap: the sources can.
+  test('has the image of every screenshot a guide asks for', () => {
+    const docs = join(import.meta.dirname, '../../help-site/src/content/docs');
+    const sources = readdirSync(docs, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.mdx'));
+    const wanted = sources.flatMap((file) => [...readFileSync(join(docs, file), 'utf8').matchAll(/<Screenshot\s[^>]*name="([^"]+)"/g)].map((m) => ({ file, name: m[1]! })));
+    expect(wanted.length).toBeGreaterThan(3);
+    const missing = wanted.filter(({ name }) => !existsSync(join(import.meta.dirname, '../../help-site/public/screenshots', `${name}.png`)));
+    expect(missing).toEqual([]);
   });
 
   test('is a production build with a search index', () => {
