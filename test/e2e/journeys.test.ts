@@ -267,6 +267,32 @@ describe('a professional in a real browser', () => {
     }
   }, JOURNEY_MS);
 
+  test('signs out from the account bar and from My profile, and the sign-in page says so', async () => {
+    const { page, assertClean, close } = await openPage(browser, app);
+    try {
+      await page.goto(`${app.url}/account/sign-in/?returnTo=/account/profile/`);
+      await page.getByRole('button', { name: 'Personal account' }).click();
+      await signInAtProvider(page, 'jamie@fabrikam.example');
+      await page.getByRole('heading', { name: 'Your profile' }).waitFor();
+      await page.locator('.account-bar').getByRole('button', { name: 'Sign out' }).click();
+      await expect.poll(() => page.locator('#sign-in-message').innerText()).toMatch(/^You are signed out\./);
+      expect(new URL(page.url()).pathname).toBe('/account/sign-in/');
+      expect((await viewerIn(page)).signedIn).toBe(false);
+
+      // The provider still remembers the account: signing in again takes one click.
+      await page.goto(`${app.url}/account/sign-in/?returnTo=/account/profile/`);
+      await page.getByRole('button', { name: 'Personal account' }).click();
+      await page.getByRole('heading', { name: 'Your profile' }).waitFor();
+      await page.locator('#profile').getByRole('button', { name: 'Sign out' }).click();
+      await expect.poll(() => page.locator('#sign-in-message').innerText()).toMatch(/^You are signed out\./);
+      expect((await viewerIn(page)).signedIn).toBe(false);
+      await expect.poll(() => page.locator('.account-bar').innerText()).toContain('You are not signed in.');
+      assertClean();
+    } finally {
+      await close();
+    }
+  }, JOURNEY_MS);
+
   test('a person with three profiles sees the one behind a lapsed plan but cannot choose it', async () => {
     const { page, assertClean, close } = await openPage(browser, app);
     try {
