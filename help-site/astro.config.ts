@@ -4,7 +4,6 @@ import { defineConfig } from 'astro/config';
 import starlightLinksValidator from 'starlight-links-validator';
 import pageSizeReport from './plugins/page-size-report.js';
 import remarkSiteTokens from './plugins/remark-site-tokens.js';
-import { siteConfig } from './src/site-config.js';
 
 const errorPages = [
   'invitation-not-found',
@@ -34,7 +33,7 @@ export default defineConfig({
   // Served by the Portico server at `/`, on the same origin as /graphql and /account/*.
   trailingSlash: 'ignore',
   markdown: {
-    remarkPlugins: [[remarkSiteTokens, siteConfig]],
+    remarkPlugins: [remarkSiteTokens],
   },
   vite: {
     define: {
@@ -44,8 +43,9 @@ export default defineConfig({
   },
   integrations: [
     starlight({
-      title: `Portico help · ${siteConfig.vendorName}`,
-      description: `How to get into the ${siteConfig.vendorName} customer portal: invitations, sign-in, profiles and administration.`,
+      // %VENDOR% is filled in by the Portico server as it serves each page (see plugins/remark-site-tokens.ts).
+      title: 'Portico help · %VENDOR%',
+      description: 'How to get into the %VENDOR% customer portal: invitations, sign-in, profiles and administration.',
       favicon: '/favicon.svg',
       customCss: ['./src/styles/custom.css'],
       lastUpdated: false,
@@ -54,9 +54,9 @@ export default defineConfig({
       pagination: true,
       plugins: [
         starlightLinksValidator({
-          // The account pages and the API are served by the Portico server, not by this site,
-          // and the portal address is localhost in the demo.
-          exclude: ['/account', '/account/**', '/graphql', '/graphql/**', '/auth/**'],
+          // The account pages and the API are served by the Portico server, not by this site, and the portal
+          // address is a placeholder the server fills in.
+          exclude: ['/account', '/account/**', '/graphql', '/graphql/**', '/auth/**', '%PORTAL%', '%PORTAL%/**'],
           errorOnLocalLinks: false,
         }),
       ],

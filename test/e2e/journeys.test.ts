@@ -272,16 +272,19 @@ describe('a professional in a real browser', () => {
     try {
       await page.goto(`${app.url}/account/sign-in/?returnTo=/account/profile/`);
       await page.getByRole('button', { name: 'Personal account' }).click();
-      await signInAtProvider(page, 'jamie@fabrikam.example');
+      await signInAtProvider(page, 'pat@blueyonder.example');
       await page.getByRole('heading', { name: 'Your profile' }).waitFor();
       await page.locator('.account-bar').getByRole('button', { name: 'Sign out' }).click();
       await expect.poll(() => page.locator('#sign-in-message').innerText()).toMatch(/^You are signed out\./);
       expect(new URL(page.url()).pathname).toBe('/account/sign-in/');
       expect((await viewerIn(page)).signedIn).toBe(false);
 
-      // The provider still remembers the account: signing in again takes one click.
-      await page.goto(`${app.url}/account/sign-in/?returnTo=/account/profile/`);
+      // Just signed out, "Use a different account" is on: the provider asks again instead of signing the same one in.
+      expect(await page.getByLabel('Use a different account').isChecked()).toBe(true);
       await page.getByRole('button', { name: 'Personal account' }).click();
+      await signInAtProvider(page, 'pat@blueyonder.example');
+      await page.waitForURL(`${app.url}/account/choose-profile/`);
+      await page.goto(`${app.url}/account/profile/`);
       await page.getByRole('heading', { name: 'Your profile' }).waitFor();
       await page.locator('#profile').getByRole('button', { name: 'Sign out' }).click();
       await expect.poll(() => page.locator('#sign-in-message').innerText()).toMatch(/^You are signed out\./);
