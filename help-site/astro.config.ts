@@ -48,6 +48,8 @@ export default defineConfig({
       description: 'How to get into the %VENDOR% customer portal: invitations, sign-in, profiles and administration.',
       favicon: '/favicon.svg',
       customCss: ['./src/styles/custom.css'],
+      // The account bar on every help page (see the component).
+      components: { Banner: './src/components/Banner.astro' },
       lastUpdated: false,
       // Wrapped code never scrolls sideways, so it needs no keyboard focus to read (axe: scrollable-region-focusable).
       expressiveCode: { defaultProps: { wrap: true } },

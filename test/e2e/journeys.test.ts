@@ -267,14 +267,20 @@ describe('a professional in a real browser', () => {
     }
   }, JOURNEY_MS);
 
-  test('signs out from the account bar and from My profile, and the sign-in page says so', async () => {
+  test('the portal home shows who is signed in, its bar signs in and out, and My profile signs out too', async () => {
     const { page, assertClean, close } = await openPage(browser, app);
+    const bar = page.locator('.account-bar');
     try {
-      await page.goto(`${app.url}/account/sign-in/?returnTo=/account/profile/`);
+      // The bookmark: the portal's home page, with the account bar on it.
+      await page.goto(`${app.url}/`);
+      await expect.poll(() => bar.innerText()).toContain('You are not signed in.');
+      await bar.getByRole('link', { name: 'Sign in' }).click();
       await page.getByRole('button', { name: 'Personal account' }).click();
       await signInAtProvider(page, 'pat@blueyonder.example');
-      await page.getByRole('heading', { name: 'Your profile' }).waitFor();
-      await page.locator('.account-bar').getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL(`${app.url}/`);
+      await expect.poll(() => bar.innerText()).toContain('Signed in as pat@blueyonder.example, acting as Pat Partner at Blue Yonder Consulting.');
+
+      await bar.getByRole('button', { name: 'Sign out' }).click();
       await expect.poll(() => page.locator('#sign-in-message').innerText()).toMatch(/^You are signed out\./);
       expect(new URL(page.url()).pathname).toBe('/account/sign-in/');
       expect((await viewerIn(page)).signedIn).toBe(false);
@@ -284,12 +290,12 @@ describe('a professional in a real browser', () => {
       await page.getByRole('button', { name: 'Personal account' }).click();
       await signInAtProvider(page, 'pat@blueyonder.example');
       await page.waitForURL(`${app.url}/account/choose-profile/`);
-      await page.goto(`${app.url}/account/profile/`);
+      await bar.getByRole('link', { name: 'My profile' }).click();
       await page.getByRole('heading', { name: 'Your profile' }).waitFor();
       await page.locator('#profile').getByRole('button', { name: 'Sign out' }).click();
       await expect.poll(() => page.locator('#sign-in-message').innerText()).toMatch(/^You are signed out\./);
       expect((await viewerIn(page)).signedIn).toBe(false);
-      await expect.poll(() => page.locator('.account-bar').innerText()).toContain('You are not signed in.');
+      await expect.poll(() => bar.innerText()).toContain('You are not signed in.');
       assertClean();
     } finally {
       await close();
