@@ -47,6 +47,8 @@ export default defineConfig({
       title: 'Portico help · %VENDOR%',
       description: 'How to get into the %VENDOR% customer portal: invitations, sign-in, profiles and administration.',
       favicon: '/favicon.svg',
+      // British English: pages say "30 October 2026", as the e-mails do (server/format.ts reads the page's lang).
+      locales: { root: { label: 'English', lang: 'en-GB' } },
       customCss: ['./src/styles/custom.css'],
       // The account bar on every help page (see the component).
       components: { Banner: './src/components/Banner.astro' },

@@ -2,6 +2,7 @@
 // that mutations return as typed members of their result union; each has a stable `code` that client apps switch
 // on and a help-site page. Access failures are GraphQL errors with extensions.code UNAUTHENTICATED or FORBIDDEN.
 import { GraphQLError } from 'graphql';
+import { formatDate } from './format.js';
 
 export class UnauthenticatedError extends GraphQLError {
   constructor(message = 'Sign in first.') {
@@ -43,7 +44,7 @@ export class InvitationNotFoundError extends DomainError {
 export class InvitationExpiredError extends DomainError {
   readonly code = 'INVITATION_EXPIRED';
   constructor(readonly expiredAt: Date) {
-    super(`This link expired on ${expiredAt.toISOString().slice(0, 10)}. Ask for a new link: it is sent to the same address.`);
+    super(`This link expired on ${formatDate(expiredAt)}. Ask for a new link: it is sent to the same address.`);
   }
 }
 
@@ -80,7 +81,7 @@ export class ServicePlanInactiveError extends DomainError {
   constructor(readonly organizationName: string, readonly planEndedOn: string | null) {
     super(
       planEndedOn
-        ? `${organizationName}'s service plan ended on ${planEndedOn}, so this profile cannot be used. Ask your administrator to renew the plan, or choose another profile.`
+        ? `The service plan of ${organizationName} ended on ${formatDate(planEndedOn)}, so this profile cannot be used. Ask your administrator to renew the plan, or choose another profile.`
         : `${organizationName} has no active service plan, so this profile cannot be used. Ask your administrator to contact the vendor, or choose another profile.`,
     );
   }
