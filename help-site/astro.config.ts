@@ -21,6 +21,7 @@ const errorPages = [
 ];
 const commonProblems = [
   'junk-mail',
+  'forgot-password',
   'forwarded-link',
   'broken-link',
   'wrong-account-linked',

@@ -101,6 +101,8 @@ describe('a professional in a real browser', () => {
       await page.goto(`${app.url}/account/profile/`);
       await page.getByRole('heading', { name: 'Your profile' }).waitFor();
       await expect.poll(() => page.locator('.account-bar').innerText()).toContain('acting as Dana Diaz at Fabrikam Ltd');
+      // "Who is my administrator?" is answered on My profile.
+      await expect.poll(() => page.locator('#profile [data-slot="administrators"]').innerText()).toBe('Alex Admin');
       await screenshot(page, 'profile');
       assertClean();
     } finally {
