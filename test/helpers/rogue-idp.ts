@@ -37,6 +37,8 @@ export interface RogueBehaviour {
   name: string;
   /** The `iss` put in ID tokens; the issuer itself by default (multi-tenant tests set a tenant's issuer). */
   tokenIssuer: string | null;
+  /** `prompt_values_supported` in its discovery document; absent when null. */
+  promptValues: string[] | null;
 }
 
 export interface RogueIdp {
@@ -66,6 +68,7 @@ const defaults = (): RogueBehaviour => ({
   email: 'rogue.user@rogue.example',
   name: 'Rogue User',
   tokenIssuer: null,
+  promptValues: null,
 });
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -163,6 +166,7 @@ export async function startRogueIdp(client: { clientId: string; clientSecret: st
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['RS256', 'HS256', 'none'],
         code_challenge_methods_supported: ['S256'],
+        ...(idp.behaviour.promptValues ? { prompt_values_supported: idp.behaviour.promptValues } : {}),
       });
     }
     if (url.pathname === '/jwks') return json(res, 200, { keys: [publicJwk] });
