@@ -101,7 +101,7 @@ describe('the help site in a real browser', () => {
     } finally {
       await context.close();
     }
-  }, 240_000);
+  }, 600_000);
 
   // Colours come from the theme, not the page, so one page of each layout covers the dark theme.
   test('one page of each layout in the dark theme has no accessibility violation', async () => {
@@ -113,7 +113,7 @@ describe('the help site in a real browser', () => {
     } finally {
       await context.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   test('search finds pages about "invitation" without leaving the site', async () => {
     const context = await browser.newContext();
