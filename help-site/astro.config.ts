@@ -4,7 +4,6 @@ import { defineConfig } from 'astro/config';
 import starlightLinksValidator from 'starlight-links-validator';
 import pageSizeReport from './plugins/page-size-report.js';
 import remarkSiteTokens from './plugins/remark-site-tokens.js';
-import { siteConfig } from './src/site-config.js';
 
 const errorPages = [
   'invitation-not-found',
@@ -22,6 +21,7 @@ const errorPages = [
 ];
 const commonProblems = [
   'junk-mail',
+  'forgot-password',
   'forwarded-link',
   'broken-link',
   'wrong-account-linked',
@@ -34,7 +34,7 @@ export default defineConfig({
   // Served by the Portico server at `/`, on the same origin as /graphql and /account/*.
   trailingSlash: 'ignore',
   markdown: {
-    remarkPlugins: [[remarkSiteTokens, siteConfig]],
+    remarkPlugins: [remarkSiteTokens],
   },
   vite: {
     define: {
@@ -44,19 +44,24 @@ export default defineConfig({
   },
   integrations: [
     starlight({
-      title: `Portico help · ${siteConfig.vendorName}`,
-      description: `How to get into the ${siteConfig.vendorName} customer portal: invitations, sign-in, profiles and administration.`,
+      // %VENDOR% is filled in by the Portico server as it serves each page (see plugins/remark-site-tokens.ts).
+      title: 'Portico help · %VENDOR%',
+      description: 'How to get into the %VENDOR% customer portal: invitations, sign-in, profiles and administration.',
       favicon: '/favicon.svg',
+      // British English: pages say "30 October 2026", as the e-mails do (server/format.ts reads the page's lang).
+      locales: { root: { label: 'English', lang: 'en-GB' } },
       customCss: ['./src/styles/custom.css'],
+      // The account bar on every help page (see the component).
+      components: { Banner: './src/components/Banner.astro' },
       lastUpdated: false,
       // Wrapped code never scrolls sideways, so it needs no keyboard focus to read (axe: scrollable-region-focusable).
       expressiveCode: { defaultProps: { wrap: true } },
       pagination: true,
       plugins: [
         starlightLinksValidator({
-          // The account pages and the API are served by the Portico server, not by this site,
-          // and the portal address is localhost in the demo.
-          exclude: ['/account', '/account/**', '/graphql', '/graphql/**', '/auth/**'],
+          // The account pages and the API are served by the Portico server, not by this site, and the portal
+          // address is a placeholder the server fills in.
+          exclude: ['/account', '/account/**', '/graphql', '/graphql/**', '/auth/**', '%PORTAL%', '%PORTAL%/**'],
           errorOnLocalLinks: false,
         }),
       ],

@@ -12,6 +12,7 @@ import { createDemoIdp } from './dev/oidc-provider.js';
 import { createGraphqlHandler } from './graphql/yoga.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { createPortalPagesRouter } from './portal-config.js';
 import { afterSignIn } from './modules/viewer/service.js';
 import type { AppServices } from './services.js';
 
@@ -83,6 +84,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
     closeDemo = () => idp.close();
   }
 
+  app.use(createPortalPagesRouter(config, helpSiteDir));
   if (existsSync(helpSiteDir)) {
     app.use(express.static(helpSiteDir, { extensions: ['html'], index: 'index.html', redirect: true }));
   } else {

@@ -299,7 +299,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     oidcProviders,
     oidcHttpTimeoutMs: e.OIDC_HTTP_TIMEOUT_MS,
     smtp,
-    mailFrom: e.MAIL_FROM ?? `Portico <no-reply@${new URL(publicUrl).hostname}>`,
+    mailFrom: e.MAIL_FROM ?? `"${(e.VENDOR_NAME ?? 'Northwind Software').replace(/["\\\r\n]/g, '')}" <no-reply@${new URL(publicUrl).hostname}>`,
     invitationTtlHours: e.INVITATION_TTL_HOURS,
     corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
     rateLimits: {

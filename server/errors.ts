@@ -6,6 +6,8 @@
 //
 // Not Error subclasses on purpose: graphql-js treats any Error a resolver returns as a failure, and these are
 // values we also return (AssociationPreview.error, AccessFinding).
+import { formatDate } from './format.js';
+
 /**
  * Every code a failure can carry, with what it means: the one list. The GraphQL enum ErrorCode, the help-site page
  * per code (/troubleshooting/<code>/) and each DomainError's `code` are checked against it.
@@ -63,14 +65,14 @@ export class ForbiddenError extends DomainError {
 export class InvitationNotFoundError extends DomainError {
   readonly code = 'INVITATION_NOT_FOUND';
   constructor() {
-    super('This link is not valid. Check that you opened the whole link from the e-mail, or ask for a new one on the "Get my links" page.');
+    super('This link is not valid. Check that you opened the whole link from the e-mail, or ask for a new one on the "Ask for a new link" page.');
   }
 }
 
 export class InvitationExpiredError extends DomainError {
   readonly code = 'INVITATION_EXPIRED';
   constructor(readonly expiredAt: Date) {
-    super(`This link expired on ${expiredAt.toISOString().slice(0, 10)}. Ask for a new link: it is sent to the same address.`);
+    super(`This link expired on ${formatDate(expiredAt)}. Ask for a new link: it is sent to the same address.`);
   }
 }
 
@@ -107,7 +109,7 @@ export class ServicePlanInactiveError extends DomainError {
   constructor(readonly organizationName: string, readonly planEndedOn: string | null) {
     super(
       planEndedOn
-        ? `${organizationName}'s service plan ended on ${planEndedOn}, so this profile cannot be used. Ask your administrator to renew the plan, or choose another profile.`
+        ? `The service plan of ${organizationName} ended on ${formatDate(planEndedOn)}, so this profile cannot be used. Ask your administrator to renew the plan, or choose another profile.`
         : `${organizationName} has no active service plan, so this profile cannot be used. Ask your administrator to contact the vendor, or choose another profile.`,
     );
   }

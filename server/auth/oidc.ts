@@ -113,6 +113,7 @@ const discoverySchema = z.object({
   jwks_uri: z.url(),
   userinfo_endpoint: z.url().optional(),
   id_token_signing_alg_values_supported: z.array(z.string()).default(['RS256']),
+  prompt_values_supported: z.array(z.string()).optional(),
 });
 type Discovery = z.infer<typeof discoverySchema>;
 
@@ -583,15 +584,19 @@ export function createOidcSignIn(config: Config, db: Db): OidcSignIn {
 
     async start(req, res, key, request) {
       let name: string;
+      let resolved: ResolvedProvider;
       try {
-        ({ name } = await reachable(key));
+        ({ name, resolved } = await reachable(key));
       } catch (error) {
         return { ok: false, failure: asFailure(error, 'provider') };
       }
+      // "Use a different account": a provider whose discovery lists its prompts without select_account gets login.
+      const offered = resolved.discovery.prompt_values_supported;
+      const prompt = request.prompt === 'select_account' && offered && !offered.includes('select_account') ? 'login' : request.prompt;
       return new Promise<StartOutcome>((resolve) => {
         redirectHooks.set(req, () => resolve({ ok: true }));
         const state: AppState = { returnTo: request.returnTo, keep: request.keep };
-        const options = { session: false, state, ...(request.prompt ? { prompt: request.prompt } : {}) } as unknown as passport.AuthenticateOptions;
+        const options = { session: false, state, ...(prompt ? { prompt } : {}) } as unknown as passport.AuthenticateOptions;
         authenticator.authenticate(name, options, (err: unknown, _user: unknown, info: unknown) => {
           resolve({ ok: false, failure: asFailure(err ?? info, 'provider') });
         })(req, res, (err?: unknown) => resolve({ ok: false, failure: asFailure(err, 'provider') }));

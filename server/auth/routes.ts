@@ -38,13 +38,16 @@ export function safeReturnTo(value: unknown, publicUrl: string): string {
   }
 }
 
-/** A cross-site form or fetch must not sign people out: the browser's Origin and Sec-Fetch-Site headers tell. */
+/**
+ * A cross-site form or fetch must not sign people out. Sec-Fetch-Site decides when the browser sends it: our pages
+ * send `Referrer-Policy: no-referrer`, and with it Chromium sends `Origin: null` on same-origin form posts. Origin
+ * is the fallback for browsers without Fetch Metadata; a client that sends neither is no browser a page can drive.
+ */
 function isSameOrigin(req: Request, publicUrl: string): boolean {
-  const origin = req.get('origin');
-  if (origin !== undefined && origin !== new URL(publicUrl).origin) return false;
   const site = req.get('sec-fetch-site');
-  if (site !== undefined && site !== 'same-origin') return false;
-  return true;
+  if (site !== undefined) return site === 'same-origin';
+  const origin = req.get('origin');
+  return origin === undefined || origin === new URL(publicUrl).origin;
 }
 
 const promisify = (run: (cb: (err?: unknown) => void) => void) =>

@@ -84,7 +84,18 @@ describe('a professional in a real browser', () => {
       await page.getByRole('button', { name: 'Link this account' }).click();
       await page.getByRole('heading', { name: 'Your account is linked' }).waitFor();
       expect(await page.locator('#associate').innerText()).toContain('Sign in with this same account');
+      // The bar follows at once, without reloading.
+      await expect.poll(() => page.locator('.account-bar').innerText()).toContain('acting as Dana Diaz at Fabrikam Ltd');
+      expect(await page.locator('#associate').innerText()).toContain(`add ${app.url} to your bookmarks`);
+      // The guide's picture shows a fixed portal address: this server's port changes every run.
+      await page.evaluate((url) => {
+        for (const link of document.querySelectorAll<HTMLAnchorElement>(`#associate a[href="${url}/"]`)) link.textContent = 'https://portal.example';
+      }, app.url);
       await screenshot(page, 'associate-success');
+      // Reloading the success page still shows the success, not "this page needs your personal link".
+      await page.reload();
+      await page.getByRole('heading', { name: 'Your account is linked' }).waitFor();
+      expect(await page.locator('#associate').innerText()).toContain("Dana Diaz's profile at Fabrikam Ltd");
 
       const viewer = await viewerIn(page);
       expect(viewer.identity?.email).toBe('dana.diaz@mail.example');
@@ -94,6 +105,8 @@ describe('a professional in a real browser', () => {
       await page.goto(`${app.url}/account/profile/`);
       await page.getByRole('heading', { name: 'Your profile' }).waitFor();
       await expect.poll(() => page.locator('.account-bar').innerText()).toContain('acting as Dana Diaz at Fabrikam Ltd');
+      // "Who is my administrator?" is answered on My profile.
+      await expect.poll(() => page.locator('#profile [data-slot="administrators"]').innerText()).toBe('Alex Admin');
       await screenshot(page, 'profile');
       assertClean();
     } finally {
@@ -121,9 +134,13 @@ describe('a professional in a real browser', () => {
       const links = mails.map(linkFrom);
       expect(new Set(links).size).toBe(2);
 
+      // Signing in from the account bar instead of the page's own buttons keeps the link.
       await page.goto(links[0]!);
+      await page.getByRole('heading', { name: 'Sign in with the account you want to link' }).waitFor();
+      await page.locator('.account-bar').getByRole('link', { name: 'Sign in' }).click();
       await page.getByRole('button', { name: 'Personal account' }).click();
       await signInAtProvider(page, 'sky@mail.example');
+      await expect.poll(() => page.locator('#confirm-question').innerText()).toContain('You are signed in as sky@mail.example');
       await page.getByRole('button', { name: 'Link this account' }).click();
       await page.getByRole('heading', { name: 'Your account is linked' }).waitFor();
 
@@ -205,14 +222,20 @@ describe('a professional in a real browser', () => {
     try {
       await page.goto(expired);
       await page.getByRole('heading', { name: 'This link has expired' }).waitFor();
-      expect(await page.locator('#new-link-hint').innerText()).toBe('Enter the address this link was sent to (e***@f***.example).');
+      // Said once, in the page's words, with the date as people write it.
+      expect(await page.locator('[data-view="error"] [data-slot="errorText"]').innerText()).toMatch(
+        /^Personal links work for a few days only\. Get a new one in one click\. It expired on \d{1,2} [A-Z][a-z]+ \d{4}\.$/,
+      );
+      expect(await page.locator('#new-link-hint').innerText()).toBe('The new link goes to the address this one was sent to: e***@f***.example.');
       expect(await page.getByRole('link', { name: 'More about this message' }).getAttribute('href')).toMatch(/\/troubleshooting\/invitation-expired\/$/);
       await screenshot(page, 'associate-expired');
 
-      const fresh = mailTo(app.mailCatcher!, 'erin@fabrikam.example');
-      await page.getByLabel('E-mail address').fill('erin@fabrikam.example');
+      const before = seenMail(app.mailCatcher!);
       await page.getByRole('button', { name: 'Send me a new link' }).click();
-      await expect.poll(() => page.locator('#new-link-status').innerText()).toMatch(LINK_REQUEST_ANSWER);
+      await expect.poll(() => page.locator('#new-link-status').innerText()).toBe(
+        'If this link can be renewed, a new one is on its way to the address it was sent to. Check your inbox and junk mail in a few minutes.',
+      );
+      const fresh = mailsTo(app.mailCatcher!, 'erin@fabrikam.example', 1, before).then(([mail]) => mail!);
       const renewed = linkFrom(await fresh);
       app.travelDays(-8);
       moved = false;
@@ -261,6 +284,41 @@ describe('a professional in a real browser', () => {
       const viewer = await viewerIn(page);
       expect(viewer.identity?.email).toBe('fran.fox@mail.example');
       expect(viewer.currentProfile?.id).toBe(profileId);
+      assertClean();
+    } finally {
+      await close();
+    }
+  }, JOURNEY_MS);
+
+  test('the portal home shows who is signed in, its bar signs in and out, and My profile signs out too', async () => {
+    const { page, assertClean, close } = await openPage(browser, app);
+    const bar = page.locator('.account-bar');
+    try {
+      // The bookmark: the portal's home page, with the account bar on it.
+      await page.goto(`${app.url}/`);
+      await expect.poll(() => bar.innerText()).toContain('You are not signed in.');
+      await bar.getByRole('link', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Personal account' }).click();
+      await signInAtProvider(page, 'pat@blueyonder.example');
+      await page.waitForURL(`${app.url}/`);
+      await expect.poll(() => bar.innerText()).toContain('Signed in as pat@blueyonder.example, acting as Pat Partner at Blue Yonder Consulting.');
+
+      await bar.getByRole('button', { name: 'Sign out' }).click();
+      await expect.poll(() => page.locator('#sign-in-message').innerText()).toMatch(/^You are signed out\./);
+      expect(new URL(page.url()).pathname).toBe('/account/sign-in/');
+      expect((await viewerIn(page)).signedIn).toBe(false);
+
+      // Just signed out, "Use a different account" is on: the provider asks again instead of signing the same one in.
+      expect(await page.getByLabel('Use a different account').isChecked()).toBe(true);
+      await page.getByRole('button', { name: 'Personal account' }).click();
+      await signInAtProvider(page, 'pat@blueyonder.example');
+      await page.waitForURL(`${app.url}/account/choose-profile/`);
+      await bar.getByRole('link', { name: 'My profile' }).click();
+      await page.getByRole('heading', { name: 'Your profile' }).waitFor();
+      await page.locator('#profile').getByRole('button', { name: 'Sign out' }).click();
+      await expect.poll(() => page.locator('#sign-in-message').innerText()).toMatch(/^You are signed out\./);
+      expect((await viewerIn(page)).signedIn).toBe(false);
+      await expect.poll(() => bar.innerText()).toContain('You are not signed in.');
       assertClean();
     } finally {
       await close();

@@ -25,9 +25,30 @@ export interface WatchedPage {
   close(): Promise<void>;
 }
 
+/**
+ * Every link and button clicked on an account page in this test file, as `<path> <control>` (see `controlKey`), so a
+ * journey can prove it used them all.
+ */
+export const clickedControls = new Set<string>();
+
+/** How a link or button is named in `clickedControls`: its id, else a link's href and text, a button's provider or text. */
+export function controlKey(tag: string, attributes: { id?: string | null; href?: string | null; provider?: string | null }, text: string): string {
+  const words = text.trim().replace(/\s+/g, ' ');
+  if (attributes.id) return `${tag}#${attributes.id}`;
+  if (tag === 'a') return `a ${attributes.href ?? ''} ${words}`;
+  return attributes.provider ? `button provider:${attributes.provider}` : `button ${words}`;
+}
+
 /** A fresh browser context (no cookies) and page, watched from the first request. */
 export async function openPage(browser: Browser, app: TestApp, colorScheme: 'light' | 'dark' = 'light'): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: VIEWPORT, colorScheme, timezoneId: 'UTC', locale: 'en-GB' });
+  await context.exposeBinding('porticoClicked', (_source, key: string) => void clickedControls.add(key));
+  await context.addInitScript(`document.addEventListener('click', (event) => {
+    const control = event.target instanceof Element ? event.target.closest('a, button') : null;
+    if (!control || !location.pathname.startsWith('/account/')) return;
+    const key = (${String(controlKey)})(control.localName, { id: control.id, href: control.getAttribute('href'), provider: control.getAttribute('data-provider') }, control.textContent ?? '');
+    window.porticoClicked(location.pathname + ' ' + key);
+  }, true)`);
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   const watch = watchPage(page, new URL(app.url).origin);

@@ -2,8 +2,8 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchBrowser } from '../helpers/browser.js';
-import { BUILD_TIMEOUT_MS, ensureHelpSiteBuilt, HELP_DIST, listHtmlPages, pagePath } from '../helpers/help-site-build.js';
-import { serveStatic, type StaticServer } from '../helpers/static-server.js';
+import { BUILD_TIMEOUT_MS, ensureHelpSiteBuilt, listHtmlPages, pagePath } from '../helpers/help-site-build.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
 
 const PAGES_AT_ONCE = 4;
 /** One page of each layout: checked whole, and in the dark theme too. */
@@ -72,15 +72,16 @@ const problems = (reports: PageReport[], key: 'violations' | 'otherOrigins' | 'c
   reports.filter((report) => report[key].length > 0).map((report) => ({ page: report.path, [key]: report[key] }));
 
 describe('the help site in a real browser', () => {
-  let server: StaticServer;
+  let server: TestApp;
   let browser: Browser;
   let paths: string[] = [];
 
   beforeAll(async () => {
     await ensureHelpSiteBuilt();
-    // The account pages talk to /graphql, which this static copy lacks: test/e2e checks them against the real server.
+    // As the server serves them: the account bar on every page asks /graphql who is signed in. The account pages
+    // themselves are checked in each of their states by test/e2e.
     paths = listHtmlPages().map(pagePath).filter((p) => !p.startsWith('/account/'));
-    server = await serveStatic(HELP_DIST);
+    server = await startTestApp();
     browser = await launchBrowser();
   }, BUILD_TIMEOUT_MS);
 
@@ -100,7 +101,7 @@ describe('the help site in a real browser', () => {
     } finally {
       await context.close();
     }
-  }, 240_000);
+  }, 600_000);
 
   // Colours come from the theme, not the page, so one page of each layout covers the dark theme.
   test('one page of each layout in the dark theme has no accessibility violation', async () => {
@@ -112,7 +113,7 @@ describe('the help site in a real browser', () => {
     } finally {
       await context.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   test('search finds pages about "invitation" without leaving the site', async () => {
     const context = await browser.newContext();

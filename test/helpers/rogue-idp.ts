@@ -52,6 +52,8 @@ export interface RogueBehaviour {
   /** How far the provider's clock is ahead of ours (negative: behind), in seconds. */
   clockOffsetS: number;
   idTokenLifetimeS: number;
+  /** `prompt_values_supported` in its discovery document; absent when null. */
+  promptValues: string[] | null;
 }
 
 export type SigningAlg = 'RS256' | 'PS256' | 'ES256';
@@ -104,6 +106,7 @@ const defaults = (): RogueBehaviour => ({
   down: [],
   clockOffsetS: 0,
   idTokenLifetimeS: 300,
+  promptValues: null,
 });
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -229,6 +232,7 @@ export async function startRogueIdp(client: { clientId: string; clientSecret: st
         id_token_signing_alg_values_supported: [...SIGNING_ALGS, 'HS256', 'none'],
         token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
         code_challenge_methods_supported: ['S256'],
+        ...(idp.behaviour.promptValues ? { prompt_values_supported: idp.behaviour.promptValues } : {}),
       });
     }
     if (url.pathname === '/jwks') {

@@ -1,5 +1,6 @@
 // The rules that broke in real use, each replayed through the product's own operations (issue: every rule holds).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatDate } from '../../server/format.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createCustomer, DEMO, localIdOf, organizationId, professional, profileId } from '../helpers/factories.js';
 import { mailTo, tokenFrom } from '../helpers/mail.js';
@@ -37,7 +38,7 @@ describe('R1: a session acting as a customer profile loses it the day after the 
     try {
       const refused = await identity.graphql<any>(ADD, { input: { organizationId: org.relayId, ...professional() } });
       expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_PLAN_INACTIVE' });
-      expect(refused.errors?.[0]?.message).toContain(today);
+      expect(refused.errors?.[0]?.message).toContain(formatDate(today));
       const viewer = await identity.graphql<any>(VIEWER);
       expect(viewer.data.viewer).toMatchObject({ signedIn: true, currentProfile: null, currentProfileError: { code: 'SERVICE_PLAN_INACTIVE' } });
     } finally {

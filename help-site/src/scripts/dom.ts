@@ -1,4 +1,5 @@
 // Small DOM helpers shared by the account pages: switching views, filling slots, showing progress and errors.
+import { formatDate as formatDateIn } from '../../../server/format.js';
 
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -59,9 +60,9 @@ export function fieldError(input: HTMLInputElement, errorElement: HTMLElement, m
   }
 }
 
-/** "12 March 2026", the same in every browser. */
+/** "12 March 2026" in this page's language, the same in every browser (the one formatter, shared with the server). */
 export function formatDate(iso: string): string {
-  return new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return formatDateIn(iso, { locale: document.documentElement.lang });
 }
 
 /** A same-origin path from the query (e.g. returnTo), or null: never a URL that leaves the site. */

@@ -1,5 +1,6 @@
 // The association e-mail. Seed lesson: people got stuck when links came in the wrong order, so the steps are
 // written in the order they are needed, with one button, the expiry date and a warning not to forward it.
+import { formatDate } from '../../format.js';
 import { HELP_PAGES } from '../../help-pages.js';
 import { renderEmail } from './layout.js';
 
@@ -14,10 +15,8 @@ export interface AssociationMailInput {
   helpUrl: string;
 }
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
-
 export function associationMail(input: AssociationMailInput): { subject: string; html: string; text: string } {
-  const expires = dateFormat.format(input.expiresAt);
+  const expires = formatDate(input.expiresAt, { time: true });
   const intro: Record<AssociationMailInput['purpose'], { subject: string; heading: string; lead: string }> = {
     INVITATION: {
       subject: `You are invited to the ${input.vendorName} portal for ${input.organizationName}`,
@@ -72,7 +71,7 @@ export function securityNoticeMail(input: SecurityNoticeInput): { subject: strin
     heading: 'A different account was linked to your profile',
     paragraphs: [
       `Hello ${input.givenName},`,
-      `On ${dateFormat.format(input.at)}, ${input.newAccountDescription} was linked to your ${input.organizationName} profile on the ${input.vendorName} portal. The account linked before can no longer sign in as this profile.`,
+      `On ${formatDate(input.at, { time: true })}, ${input.newAccountDescription} was linked to your ${input.organizationName} profile on the ${input.vendorName} portal. The account linked before can no longer sign in as this profile.`,
       `If this was you, there is nothing to do. If it was not, contact your administrator or ${input.supportEmail} at once.`,
     ],
     footer: [{ label: 'I linked the wrong account', url: `${input.helpUrl}${HELP_PAGES.wrongAccountLinked}` }],

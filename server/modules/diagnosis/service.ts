@@ -3,6 +3,7 @@
 // each with the fix. Vendor support sees every organization; administrators and partners their own.
 import type { Prisma } from '../../generated/sqlite/client.js';
 import { ForbiddenError } from '../../errors.js';
+import { formatDate } from '../../format.js';
 import type { Deps } from '../deps.js';
 import { requireActing, scope, type Actor } from '../policy.js';
 import { HELP_PAGES, helpPathFor } from '../../help-pages.js';
@@ -59,7 +60,7 @@ const diagnosisSelect = {
 
 type DiagnosedProfile = Prisma.ProfileGetPayload<{ select: typeof diagnosisSelect }>;
 
-const day = (at: Date | null | undefined) => (at ? at.toISOString().slice(0, 10) : 'never');
+const day = (at: Date | null | undefined) => (at ? formatDate(at) : 'never');
 
 export function findingsFor(profile: DiagnosedProfile, now: Date): Finding[] {
   const name = `${profile.givenName} ${profile.familyName}`;
@@ -76,7 +77,7 @@ export function findingsFor(profile: DiagnosedProfile, now: Date): Finding[] {
     const ended = lastEndedPlan(org.servicePlans, today);
     add(
       'SERVICE_PLAN_INACTIVE',
-      ended ? `${org.name}'s service plan "${ended.name}" ended on ${ended.endsOn}, so no one there can use the portal.` : `${org.name} has no service plan covering today, so no one there can use the portal.`,
+      ended ? `The service plan "${ended.name}" of ${org.name} ended on ${formatDate(ended.endsOn)}, so no one there can use the portal.` : `${org.name} has no service plan covering today, so no one there can use the portal.`,
       'Vendor support renews the plan with setServicePlan.',
       helpPathFor('SERVICE_PLAN_INACTIVE'),
     );

@@ -1,3 +1,4 @@
+import { formatDate } from '../../format.js';
 import { builder, ErrorInterface } from '../../graphql/builder.js';
 import * as E from '../../errors.js';
 import { idArg } from '../../graphql/ids.js';
@@ -85,7 +86,7 @@ builder.prismaObjectFields(Profile, (t) => ({
       if (hasAccessToday(p.organization.kind, p.organization.servicePlans, today)) return null;
       const ended = lastEndedPlan(p.organization.servicePlans, today);
       return ended
-        ? `${p.organization.name}'s service plan ended on ${ended.endsOn}. Ask your administrator to renew it.`
+        ? `The service plan of ${p.organization.name} ended on ${formatDate(ended.endsOn)}. Ask your administrator to renew it.`
         : `${p.organization.name} has no active service plan. Ask your administrator to contact the vendor.`;
     },
   }),

@@ -150,7 +150,7 @@ describe('associateIdentity', () => {
     try {
       const result = await someone.graphql<any>(ASSOCIATE, { token });
       expect(result.data.associateIdentity.code).toBe('INVITATION_EXPIRED');
-      expect(result.data.associateIdentity.message).toMatch(/expired on \d{4}-\d{2}-\d{2}/);
+      expect(result.data.associateIdentity.message).toMatch(/expired on \d{1,2} [A-Z][a-z]+ \d{4}\./);
     } finally {
       app.travelDays(-8);
     }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { formatDate } from '../../../server/format.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -42,7 +43,7 @@ describe('selectProfile', () => {
       planEndedOn: plan.endsOn,
       helpUrl: `${app.url}/troubleshooting/service-plan-inactive/`,
     });
-    expect(data.selectProfile.message).toContain(plan.endsOn);
+    expect(data.selectProfile.message).toContain(`ended on ${formatDate(plan.endsOn)},`);
     expect(data.selectProfile.message).toMatch(/renew/);
     expect((await casey.graphql<any>(CURRENT)).data.viewer.currentProfile).toBeNull();
   });
