@@ -232,6 +232,13 @@ const rows: Row[] = [
     expected: supportOnly('ImportOrganizationsSuccess'),
   },
   {
+    field: 'requestNewLink',
+    // Public: the link itself is the authority. A different unknown link per actor, as renewals are limited per link.
+    query: `mutation ($t: String!) { requestNewLink(token: $t) ${union('RequestNewLinkSuccess')} }`,
+    variables: (_w, who) => ({ t: `${who}${'B'.repeat(43)}`.slice(0, 43) }),
+    expected: all('RequestNewLinkSuccess'),
+  },
+  {
     field: 'confirmEmailChange',
     query: `mutation { confirmEmailChange(token: "${'A'.repeat(43)}") ${union('ConfirmEmailChangeSuccess')} }`,
     expected: all('EmailChangeLinkError'),

@@ -36,7 +36,7 @@ describe('diagnoseAccess', () => {
     expect(data.diagnoseAccess.profiles.map((p: { organization: { name: string } }) => p.organization.name)).toEqual(['Fabrikam Ltd', 'Tailspin Toys', 'Wide World Importers']);
     expect(codes(data.diagnoseAccess.findings)).toEqual(['Fabrikam Ltd: LINKED', 'Tailspin Toys: LINKED', 'Tailspin Toys: SERVICE_PLAN_INACTIVE', 'Wide World Importers: LINKED']);
     const lapsed = data.diagnoseAccess.findings.find((f: Finding) => f.code === 'SERVICE_PLAN_INACTIVE');
-    expect(lapsed.message).toMatch(/ended on \d{4}-\d{2}-\d{2}/);
+    expect(lapsed.message).toMatch(/ended on \d{1,2} [A-Z][a-z]+ \d{4}/);
     expect(lapsed.fix).toContain('setServicePlan');
   });
 
