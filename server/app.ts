@@ -6,6 +6,9 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { createAuthRouter } from './auth/routes.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseFault } from './db/faults.js';
+import { committedMigrations } from './db/migrate.js';
+import { providerOf } from './db/url.js';
 import { mailboxRouter, type MailCatcher } from './dev/mail-catcher.js';
 import { createDemoIdp } from './dev/oidc-provider.js';
 import { createGraphqlHandler } from './graphql/yoga.js';
@@ -22,6 +25,26 @@ export interface AppDeps {
   metrics: Metrics;
   /** Demo mode only: the in-process SMTP server whose mail /dev/mailbox shows. */
   mailCatcher: MailCatcher | null;
+  /** True once shutdown began: /readyz answers 503 so a load balancer stops sending. */
+  isDraining?: () => boolean;
+}
+
+/** A readiness check answers null when fine, else the reason this instance should get no traffic. */
+export type ReadinessCheck = () => Promise<string | null>;
+
+/** The database answers and has exactly the migrations this version ships (no fewer, no newer ones). */
+function databaseReadiness(db: Db, databaseUrl: string): ReadinessCheck {
+  const expected = committedMigrations(providerOf(databaseUrl)).map((m) => m.name).join(',');
+  return async () => {
+    try {
+      const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(
+        'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name',
+      );
+      return rows.map((r) => r.migration_name).join(',') === expected ? null : 'database migrations are not current';
+    } catch {
+      return 'database unreachable';
+    }
+  };
 }
 
 const helpSiteDir = path.resolve(import.meta.dirname, '../help-site/dist');
@@ -45,14 +68,15 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const readinessChecks: ReadinessCheck[] = [databaseReadiness(db, config.databaseUrl)];
   app.get('/readyz', async (_req, res) => {
-    try {
-      await db.$queryRawUnsafe('SELECT 1');
+    const reasons = deps.isDraining?.() ? ['shutting down'] : (await Promise.all(readinessChecks.map((check) => check()))).filter((r) => r !== null);
+    if (reasons.length === 0) {
       res.json({ status: 'ready' });
-    } catch (error) {
-      logger.warn({ err: error }, 'readiness check failed: database unreachable');
-      res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
+      return;
     }
+    logger.warn({ reasons }, 'not ready');
+    res.status(503).setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS)).json({ status: 'unavailable', reason: reasons.join('; ') });
   });
   app.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', metrics.registry.contentType);
@@ -94,6 +118,13 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
     else res.status(404).type('text/plain').send('Not found');
   });
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (isDatabaseFault(error)) {
+      logger.warn({ err: error }, 'database unavailable');
+      if (!res.headersSent) {
+        res.status(503).setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS)).type('text/plain').send('The service is briefly unavailable. Try again in a moment.');
+      }
+      return;
+    }
     logger.error({ err: error }, 'unhandled error');
     if (!res.headersSent) res.status(500).type('text/plain').send('Something went wrong on our side. Try again in a moment.');
   });

@@ -57,7 +57,27 @@ export interface Config {
   /** Where the help site lives; typed errors link to pages below it. */
   helpUrl: string;
   graphql: { maxDepth: number; maxAliases: number; maxTokens: number };
-  outbox: { pollMs: number; retryBaseMs: number; maxAttempts: number };
+  outbox: {
+    pollMs: number;
+    retryBaseMs: number;
+    /** Temporary failures are retried until an e-mail has waited this long, like a mail server's queue. */
+    retryHorizonHours: number;
+  };
+  database: {
+    /** SQLite: how long a write waits for another connection's lock. It blocks the event loop, so keep it short. */
+    busyTimeoutMs: number;
+    /** PostgreSQL: connections per instance, and how long a query waits for one (or for a new connection). */
+    poolMax: number;
+    poolTimeoutMs: number;
+    /** PostgreSQL: a statement running longer is cancelled, so a lock never holds a request for good. */
+    statementTimeoutMs: number;
+  };
+  shutdown: {
+    /** After SIGTERM, /readyz answers 503 this long while requests are still served, so a load balancer can stop sending. */
+    delayMs: number;
+    /** Requests still running after this long are cut off. */
+    timeoutMs: number;
+  };
   /** requestAssociationEmails answers after at least this long, found or not, so timing tells nothing (R8). */
   linkRequestMinMs: number;
 }
@@ -112,7 +132,13 @@ const envSchema = z.object({
   GRAPHQL_MAX_TOKENS: int(2000, 100, 100000),
   OUTBOX_POLL_MS: int(1000, 20, 60000),
   OUTBOX_RETRY_BASE_MS: int(2000, 10, 3600000),
-  OUTBOX_MAX_ATTEMPTS: int(8, 1, 50),
+  OUTBOX_RETRY_HORIZON_HOURS: int(24, 1, 24 * 14),
+  DB_BUSY_TIMEOUT_MS: int(2000, 10, 60000),
+  DB_POOL_MAX: int(10, 1, 500),
+  DB_POOL_TIMEOUT_MS: int(5000, 100, 120000),
+  DB_STATEMENT_TIMEOUT_MS: int(15000, 100, 600000),
+  SHUTDOWN_DELAY_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(120000).optional()),
+  SHUTDOWN_TIMEOUT_MS: int(10000, 100, 600000),
   LINK_REQUEST_MIN_MS: int(400, 0, 10000),
 });
 
@@ -229,7 +255,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     vendor: { name: e.VENDOR_NAME ?? 'Northwind Software', supportEmail: e.SUPPORT_EMAIL ?? 'support@northwind.example' },
     helpUrl: (e.HELP_URL ?? publicUrl).replace(/\/+$/, ''),
     graphql: { maxDepth: e.GRAPHQL_MAX_DEPTH, maxAliases: e.GRAPHQL_MAX_ALIASES, maxTokens: e.GRAPHQL_MAX_TOKENS },
-    outbox: { pollMs: e.OUTBOX_POLL_MS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
+    outbox: { pollMs: e.OUTBOX_POLL_MS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS, retryHorizonHours: e.OUTBOX_RETRY_HORIZON_HOURS },
+    database: {
+      busyTimeoutMs: e.DB_BUSY_TIMEOUT_MS,
+      poolMax: e.DB_POOL_MAX,
+      poolTimeoutMs: e.DB_POOL_TIMEOUT_MS,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    },
+    // A demo stopped with Ctrl-C has no load balancer to wait for.
+    shutdown: { delayMs: e.SHUTDOWN_DELAY_MS ?? (production ? 5000 : 0), timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     linkRequestMinMs: e.LINK_REQUEST_MIN_MS,
   };
 }
