@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Config } from '../config.js';
 import { PrismaClient } from '../generated/sqlite/client.js';
 import { PrismaClient as PostgresPrismaClient } from '../generated/postgresql/client.js';
@@ -20,6 +21,21 @@ export type DbOptions = Config['database'] & {
 
 export const DEFAULT_DB_OPTIONS: Config['database'] = { busyTimeoutMs: 2000, poolMax: 10, poolTimeoutMs: 5000, statementTimeoutMs: 15_000 };
 
+/**
+ * Prisma's SQLite adapter opens transactions with a deferred BEGIN: a transaction that reads and then writes while
+ * another process committed in between fails at once with SQLITE_BUSY_SNAPSHOT, which no busy timeout can wait out.
+ * BEGIN IMMEDIATE takes the write lock first, so concurrent writers from several processes queue instead.
+ */
+class ImmediateTransactionsSqlite extends PrismaBetterSqlite3 {
+  override async connect() {
+    const adapter = await super.connect();
+    const client = (adapter as unknown as { client: BetterSqlite3.Database }).client;
+    const prepare = client.prepare.bind(client);
+    client.prepare = ((sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql)) as typeof client.prepare;
+    return adapter;
+  }
+}
+
 export function createDb(databaseUrl: string, options: Partial<DbOptions> = {}): Db {
   const o = { ...DEFAULT_DB_OPTIONS, ...options };
   const onError = o.onConnectionError ?? (() => {});
@@ -35,6 +51,6 @@ export function createDb(databaseUrl: string, options: Partial<DbOptions> = {}):
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   // WAL lets readers go on while another process writes. better-sqlite3 waits for a lock synchronously, freezing
   // the event loop (and /healthz) meanwhile: the wait stays short and a longer lock becomes a retryable 503.
-  const adapter = new PrismaBetterSqlite3({ url: file, timeout: o.busyTimeoutMs });
+  const adapter = new ImmediateTransactionsSqlite({ url: file, timeout: o.busyTimeoutMs });
   return new PrismaClient({ adapter });
 }

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga } from 'graphql-yoga';
 import { createContextFactory, type ContextDeps } from './context.js';
 import { buildSchema } from './schema.js';
+import { maskErrorUnlessUnavailable } from './unavailable.js';
 
 export function createGraphqlHandler(deps: ContextDeps) {
   const { config, logger } = deps;
@@ -18,7 +19,7 @@ export function createGraphqlHandler(deps: ContextDeps) {
     landingPage: false,
     graphiql: { title: 'Portico GraphiQL', defaultQuery: '{\n  viewer {\n    signedIn\n    identity { email provider { displayName } }\n    currentProfile { displayName organization { name } }\n  }\n}\n' },
     renderGraphiQL,
-    maskedErrors: { isDev: config.mode !== 'production' },
+    maskedErrors: { isDev: config.mode !== 'production', maskError: maskErrorUnlessUnavailable },
     cors: (request) => {
       const origin = request.headers.get('origin');
       if (!origin || !allowedOrigins.has(origin)) return false;
