@@ -1,6 +1,7 @@
 // The express app, middleware in one readable order. /graphql carries nothing it does not need: the GraphQL
 // context reads the session cookie itself, so express-session and passport run only under /auth.
 import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { createAuthRouter } from './auth/routes.js';
@@ -12,8 +13,9 @@ import { providerOf } from './db/url.js';
 import { mailboxRouter, type MailCatcher } from './dev/mail-catcher.js';
 import { createDemoIdp } from './dev/oidc-provider.js';
 import { createGraphqlHandler } from './graphql/yoga.js';
-import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
+import { pinoHttp } from 'pino-http';
+import { requestContext, type Logger } from './logger.js';
+import { graphqlMetricsPlugin, httpMetricsMiddleware, metricsEndpoint, registerDatabaseGauges, type Metrics } from './metrics.js';
 import { afterSignIn } from './modules/viewer/service.js';
 import type { AppServices } from './services.js';
 
@@ -58,11 +60,35 @@ function securityHeaders(req: Request, res: Response, next: NextFunction) {
   next();
 }
 
+const REQUEST_ID = /^[\w.:@-]{1,128}$/;
+
+/** Every log line written while serving a request carries its id, which the response echoes. */
+function requestIds(trustHeader: boolean) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const offered = req.get('x-request-id');
+    const requestId = trustHeader && offered && REQUEST_ID.test(offered) ? offered : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
+    requestContext.run({ requestId }, next);
+  };
+}
+
 export async function createApp(deps: AppDeps): Promise<{ app: Express; close(): Promise<void> }> {
   const { config, db, logger, services, metrics } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  app.use(requestIds(config.trustRequestId));
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => String(res.getHeader('X-Request-Id')),
+      customAttributeKeys: { reqId: 'requestId' },
+      // Method and path only: query strings carry OIDC codes and state, headers carry cookies.
+      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }), res: (res: { statusCode: number }) => ({ status: res.statusCode }) },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    }),
+  );
+  app.use(httpMetricsMiddleware(metrics));
   app.use(securityHeaders);
 
   app.get('/healthz', (_req, res) => {
@@ -78,12 +104,11 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
     logger.warn({ reasons }, 'not ready');
     res.status(503).setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS)).json({ status: 'unavailable', reason: reasons.join('; ') });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', metrics.registry.contentType);
-    res.send(await metrics.registry.metrics());
-  });
+  registerDatabaseGauges(metrics, db, services.now);
+  // Production never serves /metrics publicly: on its own port (server.ts), or here behind a bearer token.
+  if (config.metrics.port === null && (config.metrics.token || config.mode === 'demo')) app.get('/metrics', metricsEndpoint(metrics, config.metrics.token));
 
-  const yoga = createGraphqlHandler({ config, db, logger, services });
+  const yoga = createGraphqlHandler({ config, db, logger, services }, [graphqlMetricsPlugin(metrics)]);
   app.use(yoga.graphqlEndpoint, yoga.requestListener);
 
   app.use(

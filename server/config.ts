@@ -37,6 +37,19 @@ export interface Config {
   databaseUrl: string;
   trustProxy: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** pretty: readable lines for a person at a terminal (the demo); json: one object per line for a log pipeline. */
+  logFormat: 'pretty' | 'json';
+  /** Take the request id from the X-Request-Id header (set by our own proxy) instead of generating one. */
+  trustRequestId: boolean;
+  metrics: {
+    /**
+     * Serve /metrics on this port only (not on the app's); null: on the app's port, where production serves it only
+     * with a token (a public /metrics tells anyone the traffic and error rates).
+     */
+    port: number | null;
+    /** Require `Authorization: Bearer <token>` for /metrics; null: no token. */
+    token: string | null;
+  };
   session: {
     secret: string;
     cookieName: string;
@@ -102,6 +115,10 @@ const envSchema = z.object({
   PUBLIC_URL: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/ }).optional()),
   DATABASE_URL: optionalString,
   TRUST_PROXY: bool(false),
+  LOG_FORMAT: z.preprocess(blankToUndefined, z.enum(['pretty', 'json']).optional()),
+  TRUST_REQUEST_ID: bool(false),
+  METRICS_PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
+  METRICS_TOKEN: optionalString,
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   SESSION_SECRET: optionalString,
   SESSION_IDLE_MINUTES: int(120, 5, 24 * 60),
@@ -219,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('SESSION_SECRET must be at least 32 random characters');
     }
     if (!e.DATABASE_URL) problems.push('DATABASE_URL is required in production');
+    if (e.METRICS_TOKEN && e.METRICS_TOKEN.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters');
     if (!e.PUBLIC_URL) problems.push('PUBLIC_URL is required in production');
     else if (!secureCookie) problems.push('PUBLIC_URL must be https:// in production');
     // Portico serves plain HTTP behind a TLS-terminating proxy; unless it trusts the proxy's X-Forwarded-Proto it
@@ -235,6 +253,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL ?? 'file:./data/portico.db',
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    logFormat: e.LOG_FORMAT ?? (production ? 'json' : 'pretty'),
+    trustRequestId: e.TRUST_REQUEST_ID,
+    metrics: { port: e.METRICS_PORT ?? null, token: e.METRICS_TOKEN ?? null },
     session: {
       secret: e.SESSION_SECRET ?? (production ? randomBytes(32).toString('hex') : DEMO_SESSION_SECRET),
       cookieName: secureCookie ? '__Host-portico.sid' : 'portico.sid',
@@ -275,6 +296,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     ...config,
     databaseUrl: config.databaseUrl.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:********@'),
     session: { ...config.session, secret: '********' },
+    metrics: { ...config.metrics, token: mask(config.metrics.token) },
     oidcProviders: config.oidcProviders.map((p) => ({ ...p, issuerPattern: p.issuerPattern?.source ?? null, clientSecret: mask(p.clientSecret) })),
     smtp: config.smtp ? { ...config.smtp, password: mask(config.smtp.password) } : 'demo mail catcher',
   };

@@ -12,7 +12,8 @@ import { startMailCatcher, type MailCatcher } from './dev/mail-catcher.js';
 import { alignDemoIssuers, seedDemoData } from './dev/seed.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMemoryMailer, createSmtpMailer, type Mailer } from './mail/mailer.js';
-import { createMetrics } from './metrics.js';
+import express from 'express';
+import { createMetrics, metricsEndpoint } from './metrics.js';
 import { startOutboxWorker, type OutboxWorker } from './mail/outbox.js';
 import { createLinkRequestLimiter } from './modules/invitations/rate-limit.js';
 import type { AppServices } from './services.js';
@@ -22,6 +23,8 @@ export interface RunningServer {
   url: string;
   /** Where this instance itself listens; differs from `url` behind a load balancer. */
   listenUrl: string;
+  /** Where /metrics is served when METRICS_PORT is set, else null. */
+  metricsUrl: string | null;
   config: Config;
   db: Db;
   logger: Logger;
@@ -107,10 +110,25 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const { app, close: closeApp } = await createApp({ config, db, logger, services, metrics, mailCatcher, isDraining: () => draining });
   handler = app;
+  let metricsServer: http.Server | null = null;
+  if (config.metrics.port !== null) {
+    const metricsApp = express();
+    metricsApp.get('/metrics', metricsEndpoint(metrics, config.metrics.token));
+    const started = http.createServer(metricsApp);
+    metricsServer = started;
+    await new Promise<void>((resolve, reject) => {
+      started.once('error', reject);
+      started.listen(config.metrics.port!, config.host, resolve);
+    });
+  }
   if (!listenFirst) await listen(port);
   const url = config.publicUrl;
 
   async function closeTheRest() {
+    if (metricsServer) {
+      metricsServer.closeAllConnections();
+      await new Promise((resolve) => metricsServer!.close(resolve));
+    }
     await outbox.stop();
     await closeApp();
     await mailer.close();
@@ -121,6 +139,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   return {
     url,
     listenUrl: `http://${['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host) ? 'localhost' : config.host}:${port}`,
+    metricsUrl: metricsServer ? `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}` : null,
     config,
     db,
     logger,

@@ -4,12 +4,13 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import { createContextFactory, type ContextDeps } from './context.js';
 import { buildSchema } from './schema.js';
 import { maskErrorUnlessUnavailable } from './unavailable.js';
 
-export function createGraphqlHandler(deps: ContextDeps) {
+/** `plugins`: the app's own cross-cutting ones (metrics). */
+export function createGraphqlHandler(deps: ContextDeps, plugins: Plugin[] = []) {
   const { config, logger } = deps;
   const allowedOrigins = new Set([new URL(config.publicUrl).origin, ...config.corsOrigins]);
   return createYoga<{ req: IncomingMessage; res: ServerResponse }>({
@@ -43,6 +44,7 @@ export function createGraphqlHandler(deps: ContextDeps) {
         maxDirectives: { n: 20 },
         blockFieldSuggestion: { enabled: config.mode === 'production' },
       }),
+      ...plugins,
     ],
   });
 }
