@@ -85,6 +85,8 @@ export interface Config {
     /** PostgreSQL: a statement running longer is cancelled, so a lock never holds a request for good. */
     statementTimeoutMs: number;
   };
+  /** What is purged, and when; audit events are kept. */
+  retention: { intervalMinutes: number; sessionsDays: number; rateLimitsHours: number; deliveredMailDays: number };
   shutdown: {
     /** After SIGTERM, /readyz answers 503 this long while requests are still served, so a load balancer can stop sending. */
     delayMs: number;
@@ -156,6 +158,10 @@ const envSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: int(15000, 100, 600000),
   SHUTDOWN_DELAY_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(120000).optional()),
   SHUTDOWN_TIMEOUT_MS: int(10000, 100, 600000),
+  RETENTION_INTERVAL_MINUTES: int(60, 1, 24 * 60),
+  RETENTION_SESSIONS_DAYS: int(7, 0, 3650),
+  RETENTION_RATE_LIMITS_HOURS: int(1, 0, 24 * 365),
+  RETENTION_DELIVERED_MAIL_DAYS: int(30, 0, 3650),
   LINK_REQUEST_MIN_MS: int(400, 0, 10000),
 });
 
@@ -282,6 +288,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       poolMax: e.DB_POOL_MAX,
       poolTimeoutMs: e.DB_POOL_TIMEOUT_MS,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    },
+    retention: {
+      intervalMinutes: e.RETENTION_INTERVAL_MINUTES,
+      sessionsDays: e.RETENTION_SESSIONS_DAYS,
+      rateLimitsHours: e.RETENTION_RATE_LIMITS_HOURS,
+      deliveredMailDays: e.RETENTION_DELIVERED_MAIL_DAYS,
     },
     // A demo stopped with Ctrl-C has no load balancer to wait for.
     shutdown: { delayMs: e.SHUTDOWN_DELAY_MS ?? (production ? 5000 : 0), timeoutMs: e.SHUTDOWN_TIMEOUT_MS },

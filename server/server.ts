@@ -16,6 +16,7 @@ import express from 'express';
 import { createMetrics, metricsEndpoint } from './metrics.js';
 import { startOutboxWorker, type OutboxWorker } from './mail/outbox.js';
 import { createLinkRequestLimiter } from './modules/invitations/rate-limit.js';
+import { startRetention } from './retention.js';
 import type { AppServices } from './services.js';
 
 export interface RunningServer {
@@ -124,7 +125,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   if (!listenFirst) await listen(port);
   const url = config.publicUrl;
 
+  const retention = startRetention({ db, logger, retention: config.retention, now });
+
   async function closeTheRest() {
+    retention.stop();
     if (metricsServer) {
       metricsServer.closeAllConnections();
       await new Promise((resolve) => metricsServer!.close(resolve));
