@@ -4,6 +4,7 @@
 // first, because the public URL depends on it; until the app is ready it then answers 503 with Retry-After.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { createApp } from './app.js';
 import { describeConfig, loadConfig, type Config } from './config.js';
 import { createDb, type Db } from './db/client.js';
@@ -12,7 +13,6 @@ import { startMailCatcher, type MailCatcher } from './dev/mail-catcher.js';
 import { alignDemoIssuers, seedDemoData } from './dev/seed.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMemoryMailer, createSmtpMailer, type Mailer } from './mail/mailer.js';
-import express from 'express';
 import { createMetrics, metricsEndpoint } from './metrics.js';
 import { startOutboxWorker, type OutboxWorker } from './mail/outbox.js';
 import { createLinkRequestLimiter } from './modules/invitations/rate-limit.js';

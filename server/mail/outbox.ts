@@ -56,6 +56,9 @@ export function startOutboxWorker(deps: { db: Db; mailer: Mailer; logger: Logger
   let running: Promise<number> | null = null;
   let stopped = false;
   let again = false;
+  // Rows this worker claimed and is delivering now. A claimed row outside it was left by a pass that failed (the
+  // database went away mid-pass): this worker takes it again at once instead of waiting for its own claim to expire.
+  const inFlight = new Set<string>();
 
   async function claimBatch(): Promise<string[]> {
     const now = new Date();
@@ -63,8 +66,8 @@ export function startOutboxWorker(deps: { db: Db; mailer: Mailer; logger: Logger
       where: {
         status: { in: ['QUEUED', 'RETRYING', 'SENDING'] },
         nextAttemptAt: { lte: now },
-        // Unclaimed, or claimed by a worker that died (its claim has run out).
-        OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
+        // Unclaimed, claimed by a worker that died (its claim has run out), or left behind by this worker.
+        OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }, { lockedBy: id, id: { notIn: [...inFlight] } }],
       },
       orderBy: { nextAttemptAt: 'asc' },
       take: options.batchSize,
@@ -138,7 +141,15 @@ export function startOutboxWorker(deps: { db: Db; mailer: Mailer; logger: Logger
           await release(ids.slice(i));
           break;
         }
-        await Promise.all(ids.slice(i, i + options.concurrency).map((rowId) => deliver(rowId).catch((error) => logger.error({ err: error, rowId }, 'outbox delivery crashed'))));
+        const chunk = ids.slice(i, i + options.concurrency);
+        for (const rowId of chunk) inFlight.add(rowId);
+        await Promise.all(
+          chunk.map((rowId) =>
+            deliver(rowId)
+              .catch((error) => logger.error({ err: error, rowId }, 'outbox delivery crashed'))
+              .finally(() => inFlight.delete(rowId)),
+          ),
+        );
         sent += Math.min(options.concurrency, ids.length - i);
       }
     }
