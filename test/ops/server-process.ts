@@ -27,7 +27,8 @@ export async function spawnServer(env: NodeJS.ProcessEnv, entry: string[] = ['--
   const port = await freePort();
   const child = spawn(process.execPath, entry, {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn', ...env },
+    // PORTICO_DEMO: a demo on a named database must say so (DESIGN §6).
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn', PORTICO_DEMO: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
