@@ -43,7 +43,8 @@ function postgresUser(command: string, args: string[]) {
     await admin.end();
     url = `postgresql://postgres@127.0.0.1:${port}/portico`;
     await migrate(url);
-    const env = { OUTBOX_POLL_MS: '50', DB_POOL_TIMEOUT_MS: '1000', DB_STATEMENT_TIMEOUT_MS: '3000', LINK_REQUEST_MIN_MS: '0' };
+    // Bounds generous enough for a loaded machine to connect, short enough that nothing waits on a dead server for long.
+    const env = { OUTBOX_POLL_MS: '50', DB_POOL_TIMEOUT_MS: '4000', DB_STATEMENT_TIMEOUT_MS: '5000', LINK_REQUEST_MIN_MS: '0' };
     const shared = { url, db: createDb(url), drop: async () => {} };
     a = await startTestApp({ database: shared, env });
     b = await startTestApp({ database: { ...shared, db: createDb(url) }, env: { ...env, PUBLIC_URL: a.url } });
