@@ -46,6 +46,19 @@ export interface Config {
    */
   trustProxy: false | number | string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** pretty: readable lines for a person at a terminal (the demo); json: one object per line for a log pipeline. */
+  logFormat: 'pretty' | 'json';
+  /** Take the request id from the X-Request-Id header (set by our own proxy) instead of generating one. */
+  trustRequestId: boolean;
+  metrics: {
+    /**
+     * Serve /metrics on this port only (not on the app's); null: on the app's port, where production serves it only
+     * with a token (a public /metrics tells anyone the traffic and error rates).
+     */
+    port: number | null;
+    /** Require `Authorization: Bearer <token>` for /metrics; null: no token. */
+    token: string | null;
+  };
   session: {
     secret: string;
     cookieName: string;
@@ -68,7 +81,29 @@ export interface Config {
   /** Where the help site lives; typed errors link to pages below it. */
   helpUrl: string;
   graphql: { maxDepth: number; maxAliases: number; maxTokens: number };
-  outbox: { pollMs: number; retryBaseMs: number; maxAttempts: number };
+  outbox: {
+    pollMs: number;
+    retryBaseMs: number;
+    /** Temporary failures are retried until an e-mail has waited this long, like a mail server's queue. */
+    retryHorizonHours: number;
+  };
+  database: {
+    /** SQLite: how long a write waits for another connection's lock. It blocks the event loop, so keep it short. */
+    busyTimeoutMs: number;
+    /** PostgreSQL: connections per instance, and how long a query waits for one (or for a new connection). */
+    poolMax: number;
+    poolTimeoutMs: number;
+    /** PostgreSQL: a statement running longer is cancelled, so a lock never holds a request for good. */
+    statementTimeoutMs: number;
+  };
+  /** What is purged, and when; audit events are kept. */
+  retention: { intervalMinutes: number; sessionsDays: number; rateLimitsHours: number; deliveredMailDays: number };
+  shutdown: {
+    /** After SIGTERM, /readyz answers 503 this long while requests are still served, so a load balancer can stop sending. */
+    delayMs: number;
+    /** Requests still running after this long are cut off. */
+    timeoutMs: number;
+  };
   /** requestAssociationEmails answers after at least this long, found or not, so timing tells nothing (R8). */
   linkRequestMinMs: number;
 }
@@ -94,6 +129,10 @@ const envSchema = z.object({
   DATABASE_URL: optionalString,
   TRUST_PROXY: optionalString,
   PORTICO_DEMO: bool(false),
+  LOG_FORMAT: z.preprocess(blankToUndefined, z.enum(['pretty', 'json']).optional()),
+  TRUST_REQUEST_ID: bool(false),
+  METRICS_PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
+  METRICS_TOKEN: optionalString,
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   SESSION_SECRET: optionalString,
   SESSION_IDLE_MINUTES: int(120, 5, 24 * 60),
@@ -127,7 +166,17 @@ const envSchema = z.object({
   GRAPHQL_MAX_TOKENS: int(2000, 100, 100000),
   OUTBOX_POLL_MS: int(1000, 20, 60000),
   OUTBOX_RETRY_BASE_MS: int(2000, 10, 3600000),
-  OUTBOX_MAX_ATTEMPTS: int(8, 1, 50),
+  OUTBOX_RETRY_HORIZON_HOURS: int(24, 1, 24 * 14),
+  DB_BUSY_TIMEOUT_MS: int(2000, 10, 60000),
+  DB_POOL_MAX: int(10, 1, 500),
+  DB_POOL_TIMEOUT_MS: int(5000, 100, 120000),
+  DB_STATEMENT_TIMEOUT_MS: int(15000, 100, 600000),
+  SHUTDOWN_DELAY_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(120000).optional()),
+  SHUTDOWN_TIMEOUT_MS: int(10000, 100, 600000),
+  RETENTION_INTERVAL_MINUTES: int(60, 1, 24 * 60),
+  RETENTION_SESSIONS_DAYS: int(7, 0, 3650),
+  RETENTION_RATE_LIMITS_HOURS: int(1, 0, 24 * 365),
+  RETENTION_DELIVERED_MAIL_DAYS: int(30, 0, 3650),
   LINK_REQUEST_MIN_MS: int(400, 0, 10000),
 });
 
@@ -270,6 +319,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('SESSION_SECRET must be at least 32 random characters');
     }
     if (!e.DATABASE_URL) problems.push('DATABASE_URL is required in production');
+    if (e.METRICS_TOKEN && e.METRICS_TOKEN.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters');
     if (!e.PUBLIC_URL) problems.push('PUBLIC_URL is required in production');
     else if (!secureCookie) problems.push('PUBLIC_URL must be https:// in production');
     // Portico serves plain HTTP behind a TLS-terminating proxy; unless it trusts the proxy's X-Forwarded-Proto it
@@ -288,6 +338,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL ?? 'file:./data/portico.db',
     trustProxy,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    logFormat: e.LOG_FORMAT ?? (production ? 'json' : 'pretty'),
+    trustRequestId: e.TRUST_REQUEST_ID,
+    metrics: { port: e.METRICS_PORT ?? null, token: e.METRICS_TOKEN ?? null },
     session: {
       secret: e.SESSION_SECRET ?? (production ? randomBytes(32).toString('hex') : DEMO_SESSION_SECRET),
       cookieName: secureCookie ? '__Host-portico.sid' : 'portico.sid',
@@ -309,7 +362,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     vendor: { name: e.VENDOR_NAME ?? 'Northwind Software', supportEmail: e.SUPPORT_EMAIL ?? 'support@northwind.example' },
     helpUrl: (e.HELP_URL ?? publicUrl).replace(/\/+$/, ''),
     graphql: { maxDepth: e.GRAPHQL_MAX_DEPTH, maxAliases: e.GRAPHQL_MAX_ALIASES, maxTokens: e.GRAPHQL_MAX_TOKENS },
-    outbox: { pollMs: e.OUTBOX_POLL_MS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
+    outbox: { pollMs: e.OUTBOX_POLL_MS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS, retryHorizonHours: e.OUTBOX_RETRY_HORIZON_HOURS },
+    database: {
+      busyTimeoutMs: e.DB_BUSY_TIMEOUT_MS,
+      poolMax: e.DB_POOL_MAX,
+      poolTimeoutMs: e.DB_POOL_TIMEOUT_MS,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    },
+    retention: {
+      intervalMinutes: e.RETENTION_INTERVAL_MINUTES,
+      sessionsDays: e.RETENTION_SESSIONS_DAYS,
+      rateLimitsHours: e.RETENTION_RATE_LIMITS_HOURS,
+      deliveredMailDays: e.RETENTION_DELIVERED_MAIL_DAYS,
+    },
+    // A demo stopped with Ctrl-C has no load balancer to wait for.
+    shutdown: { delayMs: e.SHUTDOWN_DELAY_MS ?? (production ? 5000 : 0), timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     linkRequestMinMs: e.LINK_REQUEST_MIN_MS,
   };
 }
@@ -321,6 +388,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     ...config,
     databaseUrl: config.databaseUrl.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:********@'),
     session: { ...config.session, secret: '********' },
+    metrics: { ...config.metrics, token: mask(config.metrics.token) },
     oidcProviders: config.oidcProviders.map((p) => ({ ...p, issuerPattern: p.issuerPattern?.source ?? null, clientSecret: mask(p.clientSecret) })),
     smtp: config.smtp ? { ...config.smtp, password: mask(config.smtp.password) } : 'demo mail catcher',
   };

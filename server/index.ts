@@ -11,12 +11,22 @@ try {
     console.log(`  Demo mailbox    ${running.url}/dev/mailbox`);
     console.log(`  Help site       ${running.url}/\n`);
   }
-  const stop = async () => {
-    await running.close();
-    process.exit(0);
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    // A second signal means "now": the graceful path is already under way and bounded.
+    if (stopping) process.exit(1);
+    stopping = true;
+    running.logger.info({ signal }, 'signal received');
+    try {
+      await running.shutdown();
+      process.exit(0);
+    } catch (error) {
+      running.logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);

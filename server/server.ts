@@ -1,6 +1,10 @@
 // Starts everything: configuration, database (migrated; seeded in demo mode), mail, the outbox worker, the app.
+// The port opens last, once the app is built, so no request that arrives during start-up is left hanging (building
+// the schema and the demo parts blocks the event loop for seconds). Only with PORT=0 (tests) the port must open
+// first, because the public URL depends on it; until the app is ready it then answers 503 with Retry-After.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { createApp } from './app.js';
 import { describeConfig, loadConfig, type Config } from './config.js';
 import { createDb, type Db } from './db/client.js';
@@ -9,9 +13,10 @@ import { startMailCatcher, type MailCatcher } from './dev/mail-catcher.js';
 import { alignDemoIssuers, seedDemoData } from './dev/seed.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMemoryMailer, createSmtpMailer, type Mailer } from './mail/mailer.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, metricsEndpoint } from './metrics.js';
 import { startOutboxWorker, type OutboxWorker } from './mail/outbox.js';
 import { createLinkRequestLimiter } from './modules/invitations/rate-limit.js';
+import { startRetention } from './retention.js';
 import type { AppServices } from './services.js';
 
 export interface RunningServer {
@@ -19,13 +24,21 @@ export interface RunningServer {
   url: string;
   /** Where this instance itself listens; differs from `url` behind a load balancer. */
   listenUrl: string;
+  /** Where /metrics is served when METRICS_PORT is set, else null. */
+  metricsUrl: string | null;
   config: Config;
   db: Db;
   logger: Logger;
   services: AppServices;
   mailCatcher: MailCatcher | null;
   outbox: OutboxWorker;
+  /** Stops at once (tests): open connections are cut. */
   close(): Promise<void>;
+  /**
+   * Stops gracefully (SIGTERM): /readyz turns 503, requests keep being served for `shutdown.delayMs`, then the port
+   * closes and requests in flight get up to `shutdown.timeoutMs` to finish; then the outbox, mail and database close.
+   */
+  shutdown(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -42,18 +55,33 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const env = options.env ?? process.env;
   const preliminary = loadConfig(env);
   const server = http.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(preliminary.port, preliminary.host, resolve);
+  let handler: http.RequestListener | null = null;
+  let draining = false;
+  server.on('request', (req, res) => {
+    // Keep-alive connections would otherwise carry new requests into a closing server.
+    if (draining) res.setHeader('Connection', 'close');
+    if (handler) return handler(req, res);
+    if (req.url === '/healthz') return void res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"starting"}');
+    res.writeHead(503, { 'Retry-After': '1', 'Content-Type': 'text/plain; charset=utf-8' }).end('Portico is starting. Try again in a moment.');
   });
-  const port = (server.address() as AddressInfo).port;
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, preliminary.host, resolve);
+    });
+  const listenFirst = preliminary.port === 0;
+  if (listenFirst) await listen(0);
+  const port = listenFirst ? (server.address() as AddressInfo).port : preliminary.port;
   // With PORT=0 the port is known only now, and the public URL (OIDC redirects, mail links) depends on it.
   const config = loadConfig({ ...env, PORT: String(port) });
   const logger = createLogger(config);
   logger.info({ config: describeConfig(config) }, 'configuration');
 
   await migrate(config.databaseUrl);
-  const db = createDb(config.databaseUrl);
+  const db = createDb(config.databaseUrl, {
+    ...config.database,
+    onConnectionError: (error) => logger.warn({ err: error }, 'a database connection broke; the pool opens a new one when needed'),
+  });
   const now = options.now ?? (() => new Date());
 
   let mailCatcher: MailCatcher | null = null;
@@ -73,7 +101,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     mailer,
     logger,
     metrics,
-    options: { pollMs: config.outbox.pollMs, baseDelayMs: config.outbox.retryBaseMs, maxAttempts: config.outbox.maxAttempts },
+    options: { pollMs: config.outbox.pollMs, baseDelayMs: config.outbox.retryBaseMs, retryHorizonMs: config.outbox.retryHorizonHours * 3_600_000 },
   });
   const services: AppServices = { now, mailQueued: () => outbox.wake(), linkRequests: createLinkRequestLimiter(db, config) };
   if (config.mode === 'demo' && (options.seed ?? true)) {
@@ -81,13 +109,41 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const moved = await alignDemoIssuers(db, config.publicUrl);
     if (moved) logger.info({ moved }, 'demo identities follow the new public URL');
   }
-  const { app, close: closeApp } = await createApp({ config, db, logger, services, metrics, mailCatcher });
-  server.on('request', app);
+  const { app, close: closeApp } = await createApp({ config, db, logger, services, metrics, mailCatcher, isDraining: () => draining });
+  handler = app;
+  let metricsServer: http.Server | null = null;
+  if (config.metrics.port !== null) {
+    const metricsApp = express();
+    metricsApp.get('/metrics', metricsEndpoint(metrics, config.metrics.token));
+    const started = http.createServer(metricsApp);
+    metricsServer = started;
+    await new Promise<void>((resolve, reject) => {
+      started.once('error', reject);
+      started.listen(config.metrics.port!, config.host, resolve);
+    });
+  }
+  if (!listenFirst) await listen(port);
   const url = config.publicUrl;
+
+  const retention = startRetention({ db, logger, retention: config.retention, now });
+
+  async function closeTheRest() {
+    retention.stop();
+    if (metricsServer) {
+      metricsServer.closeAllConnections();
+      await new Promise((resolve) => metricsServer!.close(resolve));
+    }
+    await outbox.stop();
+    await closeApp();
+    await mailer.close();
+    await mailCatcher?.stop();
+    await db.$disconnect();
+  }
 
   return {
     url,
     listenUrl: `http://${['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host) ? 'localhost' : config.host}:${port}`,
+    metricsUrl: metricsServer ? `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}` : null,
     config,
     db,
     logger,
@@ -95,13 +151,25 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     mailCatcher,
     outbox,
     async close() {
+      draining = true;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await outbox.stop();
-      await closeApp();
-      await mailer.close();
-      await mailCatcher?.stop();
-      await db.$disconnect();
+      await closeTheRest();
+    },
+    async shutdown() {
+      draining = true;
+      logger.info({ delayMs: config.shutdown.delayMs }, 'shutting down: no longer ready');
+      await new Promise((resolve) => setTimeout(resolve, config.shutdown.delayMs));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const cutOff = setTimeout(() => {
+        logger.warn('requests still running at the shutdown timeout are cut off');
+        server.closeAllConnections();
+      }, config.shutdown.timeoutMs);
+      await closed;
+      clearTimeout(cutOff);
+      await closeTheRest();
+      logger.info('stopped');
     },
   };
 }

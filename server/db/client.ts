@@ -4,6 +4,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Config } from '../config.js';
 import { PrismaClient } from '../generated/sqlite/client.js';
 import { PrismaClient as PostgresPrismaClient } from '../generated/postgresql/client.js';
 import { providerOf, sqlitePath } from './url.js';
@@ -12,15 +14,43 @@ export type Db = PrismaClient;
 /** The client handed to a `$transaction` callback. */
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
-export function createDb(databaseUrl: string): Db {
+export type DbOptions = Config['database'] & {
+  /** An idle pooled connection that breaks (the server restarted) is reported here instead of crashing the process. */
+  onConnectionError?: (error: Error) => void;
+};
+
+export const DEFAULT_DB_OPTIONS: Config['database'] = { busyTimeoutMs: 2000, poolMax: 10, poolTimeoutMs: 5000, statementTimeoutMs: 15_000 };
+
+/**
+ * Prisma's SQLite adapter opens transactions with a deferred BEGIN: a transaction that reads and then writes while
+ * another process committed in between fails at once with SQLITE_BUSY_SNAPSHOT, which no busy timeout can wait out.
+ * BEGIN IMMEDIATE takes the write lock first, so concurrent writers from several processes queue instead.
+ */
+class ImmediateTransactionsSqlite extends PrismaBetterSqlite3 {
+  override async connect() {
+    const adapter = await super.connect();
+    const client = (adapter as unknown as { client: BetterSqlite3.Database }).client;
+    const prepare = client.prepare.bind(client);
+    client.prepare = ((sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql)) as typeof client.prepare;
+    return adapter;
+  }
+}
+
+export function createDb(databaseUrl: string, options: Partial<DbOptions> = {}): Db {
+  const o = { ...DEFAULT_DB_OPTIONS, ...options };
+  const onError = o.onConnectionError ?? (() => {});
   if (providerOf(databaseUrl) === 'postgresql') {
-    const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10 });
-    return new PostgresPrismaClient({ adapter }) as unknown as Db;
+    // connectionTimeoutMillis bounds both a new connection and the wait for a free one in a full pool.
+    const adapter = new PrismaPg(
+      { connectionString: databaseUrl, max: o.poolMax, connectionTimeoutMillis: o.poolTimeoutMs, statement_timeout: o.statementTimeoutMs, keepAlive: true },
+      { onPoolError: onError, onConnectionError: onError },
+    );
+    return new PostgresPrismaClient({ adapter, transactionOptions: { maxWait: o.poolTimeoutMs } }) as unknown as Db;
   }
   const file = sqlitePath(databaseUrl);
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  // WAL lets readers go on while the outbox worker or a request writes; busy_timeout makes writers queue
-  // instead of failing with SQLITE_BUSY.
-  const adapter = new PrismaBetterSqlite3({ url: file, timeout: 5000 });
+  // WAL lets readers go on while another process writes. better-sqlite3 waits for a lock synchronously, freezing
+  // the event loop (and /healthz) meanwhile: the wait stays short and a longer lock becomes a retryable 503.
+  const adapter = new ImmediateTransactionsSqlite({ url: file, timeout: o.busyTimeoutMs });
   return new PrismaClient({ adapter });
 }

@@ -2,10 +2,10 @@
 // union when the union lists its type (Pothos' errors plugin); any other one reaches Yoga's error masking as a
 // thrown value, and is turned here into a GraphQL error that carries its code, never an internal error.
 import { GraphQLError } from 'graphql';
-import { maskError as yogaMaskError } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import { DomainError, InvalidInputError } from '../errors.js';
 import { helpPathFor } from '../help-pages.js';
+import { maskErrorUnlessUnavailable } from './unavailable.js';
 
 /** The DomainError behind a GraphQL error, if any (kept as `thrownValue` by graphql-js, as `cause` by Yoga's executor). */
 export function domainErrorOf(error: unknown): DomainError | null {
@@ -29,11 +29,11 @@ export function toGraphQLError(error: DomainError, config: Config, located?: Gra
   return new GraphQLError(error.message, { nodes: located?.nodes, source: located?.source, positions: located?.positions, path: located?.path, extensions });
 }
 
-/** Yoga's maskError: domain failures keep their code and message; everything else is masked as before. */
+/** Yoga's maskError: domain failures keep their code and message; a database fault is UNAVAILABLE; the rest is masked. */
 export function createMaskError(config: Config) {
   return (error: unknown, message: string, isDev?: boolean): Error => {
     const domain = domainErrorOf(error);
     if (domain) return toGraphQLError(domain, config, error instanceof GraphQLError ? error : undefined);
-    return yogaMaskError(error, message, isDev);
+    return maskErrorUnlessUnavailable(error, message, isDev);
   };
 }

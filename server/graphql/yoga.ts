@@ -5,7 +5,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import { readSession } from '../auth/session.js';
 import type { Deps } from '../modules/deps.js';
 import { loadActor } from '../modules/policy.js';
@@ -22,7 +22,8 @@ const GRAPHIQL = {
   defaultQuery: '{\n  viewer {\n    signedIn\n    identity { email provider { displayName } }\n    currentProfile { displayName organization { name } }\n  }\n}\n',
 };
 
-export function createGraphqlHandler(deps: Deps) {
+/** `plugins`: the app's own cross-cutting ones (metrics). */
+export function createGraphqlHandler(deps: Deps, plugins: Plugin[] = []) {
   const { config, logger } = deps;
   const allowedOrigins = new Set([new URL(config.publicUrl).origin, ...config.corsOrigins]);
   const cookiesOf = new WeakMap<Request, string[]>();
@@ -64,6 +65,7 @@ export function createGraphqlHandler(deps: Deps) {
         blockFieldSuggestion: { enabled: config.mode === 'production' },
       }),
       useRefusalRecord(),
+      ...plugins,
     ],
   });
 }

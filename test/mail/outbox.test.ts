@@ -74,19 +74,23 @@ describe('retries', () => {
     expect(samples.size).toBeGreaterThan(1);
   });
 
-  it('give up after the last allowed attempt and keep the last error', async () => {
+  it('keep retrying a server that refuses connections, however many attempts, until the e-mail has waited the horizon', async () => {
     const catcher = await startMailCatcher();
     const port = catcher.port;
     await catcher.stop();
     const mailer = createSmtpMailer({ host: '127.0.0.1', port, secure: false, user: null, password: null, from: 'test@portico.example' });
-    const worker = startOutboxWorker({ db: database.db, mailer, logger: createLogger({ logLevel: 'silent' }), options: { pollMs: 60_000, maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
+    const worker = startOutboxWorker({ db: database.db, mailer, logger: createLogger({ logLevel: 'silent' }), options: { pollMs: 60_000, retryHorizonMs: 24 * 3_600_000, baseDelayMs: 60_000, maxDelayMs: 120_000 } });
     try {
-      const row = await database.db.outboxEmail.create({ data: { messageId: '<bounded@portico.example>', kind: 'test', to: 'down@x.example', subject: 'down', text: 't', html: 't' } });
-      for (let i = 0; i < 6; i++) {
-        await worker.drain();
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      const after = await database.db.outboxEmail.findUniqueOrThrow({ where: { id: row.id } });
+      const hour = 3_600_000;
+      const young = await database.db.outboxEmail.create({
+        data: { messageId: '<young@portico.example>', kind: 'test', to: 'down@x.example', subject: 'down', text: 't', html: 't', attempts: 40, createdAt: new Date(Date.now() - 23 * hour) },
+      });
+      const old = await database.db.outboxEmail.create({
+        data: { messageId: '<old@portico.example>', kind: 'test', to: 'down@x.example', subject: 'down', text: 't', html: 't', attempts: 2, createdAt: new Date(Date.now() - 25 * hour) },
+      });
+      await worker.drain();
+      expect(await database.db.outboxEmail.findUniqueOrThrow({ where: { id: young.id } })).toMatchObject({ status: 'RETRYING', attempts: 41 });
+      const after = await database.db.outboxEmail.findUniqueOrThrow({ where: { id: old.id } });
       expect(after).toMatchObject({ status: 'FAILED', attempts: 3 });
       expect(after.lastError).toMatch(/ECONNREFUSED|connect/i);
     } finally {

@@ -1,5 +1,12 @@
 // Scale-out: two instances share one PostgreSQL database. Nothing they share may be lost or done twice.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createLogger } from '../../server/logger.js';
+import { createSmtpMailer } from '../../server/mail/mailer.js';
+import { startOutboxWorker } from '../../server/mail/outbox.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createPostgresDatabase, describeOnPostgres, type TestDatabase } from '../helpers/db.js';
 import type { HttpClient } from '../helpers/http-client.js';
@@ -63,6 +70,62 @@ await describeOnPostgres('two instances on one PostgreSQL database', () => {
     const byInstance = [a, b].map((app) => app.mailCatcher!.messages().filter((m) => m.subject.startsWith('pg ')).length);
     expect(byInstance[0]! + byInstance[1]!).toBe(60);
   });
+
+  it('delivers 200 invitations added through both instances, each exactly once', async () => {
+    const me = await alex.graphql<{ viewer: { currentProfile: { organization: { id: string } } } }>('{ viewer { currentProfile { organization { id } } } }');
+    const organizationId = me.data!.viewer.currentProfile.organization.id;
+    const addMany = `mutation($id: ID!, $list: [NewProfessionalInput!]!) { addProfessionals(organizationId: $id, professionals: $list) { __typename ... on AddProfessionalsSuccess { addedCount } } }`;
+    const batch = (from: number) => Array.from({ length: 100 }, (_, i) => ({ givenName: 'Bulk', familyName: `N${from + i}`, email: `bulk${from + i}@scale.example` }));
+    const added = await Promise.all([
+      alex.post(urlOf(a), { query: addMany, variables: { id: organizationId, list: batch(0) } }),
+      alex.post(urlOf(b), { query: addMany, variables: { id: organizationId, list: batch(100) } }),
+    ]);
+    for (const response of added) expect(response.json<{ data: { addProfessionals: { addedCount: number } } }>().data.addProfessionals.addedCount).toBe(100);
+    const received = () => [...a.mailCatcher!.messages(), ...b.mailCatcher!.messages()].filter((m) => m.to.some((to) => to.endsWith('@scale.example')));
+    const end = Date.now() + 60_000;
+    while (received().length < 200 && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 500));
+    const recipients = received().map((m) => m.to.join(','));
+    expect(recipients).toHaveLength(200);
+    expect(new Set(recipients).size).toBe(200);
+    expect(await a.db.outboxEmail.count({ where: { to: { endsWith: '@scale.example' }, status: { not: 'SENT' } } })).toBe(0);
+  }, 90_000);
+
+  it('lets B finish, once each, what A claimed when A is killed (SIGKILL) mid-delivery', async () => {
+    // A's mail server accepts connections and never answers: A dies in the middle of an SMTP transaction.
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    await b.outbox.stop();
+    await a.outbox.stop();
+    await a.db.outboxEmail.createMany({
+      data: Array.from({ length: 10 }, (_, i) => ({ messageId: `<killed-${i}@portico.example>`, kind: 'test', to: `killed${i}@x.example`, subject: `killed ${i}`, text: 't', html: 't' })),
+    });
+    const fixture = path.join(import.meta.dirname, '../fixtures/outbox-worker-process.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, database.url, String((silent.address() as AddressInfo).port), '2000'], { stdio: 'ignore' });
+    try {
+      const end = Date.now() + 30_000;
+      while ((await a.db.outboxEmail.count({ where: { kind: 'test', status: 'SENDING', subject: { startsWith: 'killed' } } })) === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await new Promise((resolve) => child.once('exit', resolve));
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+    expect(await a.db.outboxEmail.count({ where: { subject: { startsWith: 'killed' }, lockedBy: { not: null } } })).toBeGreaterThan(0);
+
+    const mailer = createSmtpMailer({ host: b.mailCatcher!.host, port: b.mailCatcher!.port, secure: false, user: null, password: null, from: 'b@portico.example' });
+    const worker = startOutboxWorker({ db: b.db, mailer, logger: createLogger({ logLevel: 'silent' }), options: { pollMs: 100 } });
+    try {
+      const end = Date.now() + 30_000;
+      while ((await b.db.outboxEmail.count({ where: { subject: { startsWith: 'killed' }, status: 'SENT' } })) < 10 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+      const subjects = b.mailCatcher!.messages().map((m) => m.subject).filter((s) => s.startsWith('killed '));
+      expect(subjects.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `killed ${i}`).sort());
+    } finally {
+      await worker.stop();
+      await mailer.close();
+    }
+  }, 90_000);
 
   it('shares rate limits: the fourth request for one address is refused whichever instance gets it', async () => {
     const query = `mutation { requestAssociationEmails(email: "jamie@fabrikam.example") { __typename } }`;
