@@ -31,7 +31,7 @@ await describeOnPostgres('first deployment with the portico CLI', () => {
       NODE_ENV: 'production',
       DATABASE_URL: database.url,
       PUBLIC_URL: 'https://portico.example',
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
       SESSION_SECRET,
       OIDC_PERSONAL_ISSUER: 'https://login.example',
       OIDC_PERSONAL_CLIENT_ID: 'portico',
