@@ -56,6 +56,7 @@ export const Invitation = builder.prismaNode('Invitation', {
   description: 'A single-use link that lets a person link a sign-in account to one profile.',
   fields: (t) => ({
     purpose: t.expose('purpose', { type: InvitationPurpose }),
+    profile: t.relation('profile', { description: 'The profile the link is for; a mutation that sends or revokes a link returns it, so a client cache sees its latestInvitation change.' }),
     sentTo: t.exposeString('sentTo'),
     state: t.field({
       type: InvitationState,

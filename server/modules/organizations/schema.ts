@@ -85,6 +85,7 @@ export const Organization = builder.prismaNode('Organization', {
         description: 'What changed in this organization, newest first. Only for those who manage it.',
         nullable: true,
         cursor: 'id',
+        totalCount: true,
         query: { orderBy: [{ at: 'desc' }, { id: 'desc' }] },
         authScopes: async (org, _args, ctx) => can(await ctx.actor(), 'organization.manage', org),
       },
