@@ -8,10 +8,11 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { BUILD_TIMEOUT_MS, ensureHelpSiteBuilt } from '../helpers/help-site-build.js';
 import type { HttpClient } from '../helpers/http-client.js';
+import { DEMO, profileId } from '../helpers/factories.js';
 import { mailTo } from '../helpers/mail.js';
 import { addProfessional, clickedControls, controlKey, linkFrom, openPage, ownOrganizationId, signInAtProvider, type WatchedPage } from './support.js';
 
-const ACCOUNT_PAGES = ['/account/sign-in/', '/account/request-link/', '/account/associate/', '/account/choose-profile/', '/account/profile/'];
+const ACCOUNT_PAGES = ['/account/sign-in/', '/account/request-link/', '/account/associate/', '/account/choose-profile/', '/account/profile/', '/account/confirm-email/'];
 /** Controls the pages create from data, which their HTML cannot list. */
 const DYNAMIC_CONTROLS = ['/account/choose-profile/ button Use this profile'];
 
@@ -261,6 +262,44 @@ describe('the account pages, every control', () => {
       await h2('This link is not recognized');
       await page.locator('#error-action-link').click();
       await h1('Ask for a new link');
+
+      // --- An e-mail change of a linked profile: confirmed from the new address, stopped from the old one ----------
+      const changeEmail = async (email: string, to: string) => {
+        const [confirmation, notice] = [mailTo(app.mailCatcher!, to, /Confirm your new e-mail/), mailTo(app.mailCatcher!, email, /about to change/)];
+        const id = await profileId(app.db, DEMO.fabrikam, email);
+        const res = await alex.graphql<any>('mutation ($input: UpdateProfileInput!) { updateProfile(input: $input) { __typename } }', { input: { profileId: id, email: to } });
+        expect(res.data.updateProfile.__typename).toBe('UpdateProfileSuccess');
+        const link = (mail: { text: string }, kind: 'token' | 'cancel') => new RegExp(`https?://\\S+/account/confirm-email/#${kind}=[A-Za-z0-9_-]{43}`).exec(mail.text)![0];
+        return { confirm: link(await confirmation, 'token'), stop: link(await notice, 'cancel') };
+      };
+      const caseyChange = await changeEmail('casey@shared.example', 'casey.cole@fabrikam.example');
+      await page.goto(caseyChange.confirm);
+      await page.getByRole('button', { name: 'Confirm my new address' }).click();
+      await expect.poll(() => page.locator('#email-change-status').innerText()).toBe('Done: your Fabrikam Ltd profile now uses casey.cole@fabrikam.example.');
+      const jamieChange = await changeEmail('jamie@fabrikam.example', 'jamie@elsewhere.example');
+      await page.goto(jamieChange.stop);
+      await page.getByRole('button', { name: 'Stop this change' }).click();
+      await expect.poll(() => page.locator('#email-change-status').innerText()).toBe('Stopped: your Fabrikam Ltd profile keeps jamie@fabrikam.example.');
+      // The confirmation link of a stopped change no longer works, and the page says so.
+      await page.goto(jamieChange.confirm);
+      await page.getByRole('button', { name: 'Confirm my new address' }).click();
+      await expect.poll(() => page.locator('#email-change-status').innerText()).toMatch(/^This change was stopped/);
+      // The page's account bar, signed out and then signed in.
+      await visit('/account/confirm-email/');
+      await barLink('Sign in').click();
+      await expect.poll(() => page.locator('[data-sign-in-choice] input[name="returnTo"]').inputValue()).toBe('/account/confirm-email/');
+      // The personal provider remembers Casey from earlier: ask it for another account.
+      await page.getByLabel('Use a different account').check();
+      await signIn('Personal account', 'alex@fabrikam.example');
+      await h1('Confirm your e-mail address');
+      await expect.poll(() => bar.innerText()).toContain('acting as Alex Admin at Fabrikam Ltd');
+      await barLink('My profile').click();
+      await h2('Your profile');
+      await visit('/account/confirm-email/');
+      await barLink('Switch profile').click();
+      await h2('Your profiles');
+      await visit('/account/confirm-email/');
+      await signOutFromBar();
 
       // --- Problems: the portal does not answer, then "Try again" works ----------------------------------------------
       await tryAgain('/account/choose-profile/', 'Your profiles could not be loaded', () => h2('Sign in to see your profiles'));
