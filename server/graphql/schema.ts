@@ -6,7 +6,6 @@ import '../modules/organizations/schema.js';
 import '../modules/profiles/schema.js';
 import '../modules/viewer/schema.js';
 import '../modules/invitations/schema.js';
-import '../modules/invitations/renew.js';
 import '../modules/diagnosis/schema.js';
 import '../modules/audit/schema.js';
 import '../modules/node/schema.js';

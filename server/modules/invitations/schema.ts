@@ -9,6 +9,7 @@ import { maySeePrivate } from '../policy.js';
 import { invitationState } from './service.js';
 import * as invitations from './service.js';
 import { resendInvitation, revokeInvitation, sendMyAssociationEmail } from './actions.js';
+import { requestNewLink } from './renew.js';
 
 export const InvitationPurpose = builder.enumType('InvitationPurpose', {
   values: {
@@ -134,6 +135,11 @@ const SendMyAssociationEmailSuccess = InvitationPayload('SendMyAssociationEmailS
 const ResendInvitationSuccess = InvitationPayload('ResendInvitationSuccess', 'A new invitation replaced any earlier link and is on its way.');
 const RevokeInvitationSuccess = InvitationPayload('RevokeInvitationSuccess', 'The link no longer works.');
 
+const RequestNewLinkSuccess = builder.objectRef<{ message: string }>('RequestNewLinkSuccess').implement({
+  description: 'The same answer whether or not a new link was sent.',
+  fields: (t) => ({ message: t.exposeString('message') }),
+});
+
 const RequestAssociationEmailsSuccess = builder.objectRef<{ message: string }>('RequestAssociationEmailsSuccess').implement({
   description: 'The same answer whether or not the address is known.',
   fields: (t) => ({ message: t.exposeString('message') }),
@@ -147,6 +153,14 @@ builder.mutationFields((t) => ({
     args: { email: t.arg.string({ required: true }) },
     errors: resultOf('requestAssociationEmails', [E.InvalidInputError, E.RateLimitedError]),
     resolve: (_root, { email }, ctx) => invitations.requestAssociationEmails(ctx, ctx.clientAddress, email),
+  }),
+  requestNewLink: t.field({
+    type: RequestNewLinkSuccess,
+    description:
+      "Sends a fresh link for the profile of an expired or replaced link, to that profile's address. A used or revoked link sends nothing; the answer is the same either way.",
+    args: { token: t.arg.string({ required: true }) },
+    errors: resultOf('requestNewLink', [E.RateLimitedError]),
+    resolve: (_root, { token }, ctx) => requestNewLink(ctx, ctx.clientAddress, token),
   }),
   associateIdentity: t.field({
     type: AssociateIdentitySuccess,
