@@ -195,7 +195,7 @@ function unsignSessionId(value: string, secret: string): string | null {
   if (dot <= 0) return null;
   const sid = signed.slice(0, dot);
   const mac = Buffer.from(signed.slice(dot + 1));
-  const expected = Buffer.from(createHmac('sha256', secret).update(sid).digest('base64').replace(/=+$/, ''));
+  const expected = Buffer.from(signSessionId(sid, secret).slice(`s:${sid}.`.length));
   return mac.length === expected.length && timingSafeEqual(mac, expected) ? sid : null;
 }
 

@@ -133,9 +133,14 @@ export function requireSignedIn(actor: Actor | null): Actor {
 export function requireActing(actor: Actor | null): ActingActor {
   const signedIn = requireSignedIn(actor);
   if (signedIn.profile && signedIn.role) return signedIn as ActingActor;
-  const lost = signedIn.lostProfile;
-  if (lost?.reason === 'SERVICE_PLAN_INACTIVE') throw new ServicePlanInactiveError(lost.organizationName, lost.planEndedOn);
-  throw new ForbiddenError('Choose the profile you are acting as first (Choose profile).');
+  throw (signedIn.lostProfile && lostProfileError(signedIn.lostProfile)) ?? new ForbiddenError('Choose the profile you are acting as first (Choose profile).');
+}
+
+/** Why a session's chosen profile no longer acts, as the error the person is shown. */
+export function lostProfileError(lost: LostProfile): ServicePlanInactiveError | ForbiddenError {
+  return lost.reason === 'SERVICE_PLAN_INACTIVE'
+    ? new ServicePlanInactiveError(lost.organizationName, lost.planEndedOn)
+    : new ForbiddenError('The profile you chose is no longer available to you. Choose another profile.');
 }
 
 /** requireActing, and `can` on the organization; unknown and forbidden organizations answer the same. */

@@ -1,5 +1,6 @@
 // The two e-mails of an e-mail change on a linked profile: the confirmation to the new address, and the notice to
 // the old one, which says what is changing, when, by whom, and how to stop it.
+import { formatDate } from '../../format.js';
 import { HELP_PAGES } from '../../help-pages.js';
 import { renderEmail } from './layout.js';
 
@@ -16,8 +17,6 @@ export interface EmailChangeMailInput {
   supportEmail: string;
 }
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
-
 export function confirmEmailChangeMail(input: EmailChangeMailInput & { link: string }): { subject: string; html: string; text: string } {
   const { html, text } = renderEmail({
     preheader: `Confirm ${input.newEmail} as your address for ${input.organizationName}.`,
@@ -28,7 +27,7 @@ export function confirmEmailChangeMail(input: EmailChangeMailInput & { link: str
     ],
     button: { label: 'Confirm my new address', url: input.link },
     footer: [
-      `This link works once and expires on ${dateFormat.format(input.expiresAt)}. If you did not expect this e-mail, ignore it: the address stays as it was.`,
+      `This link works once and expires on ${formatDate(input.expiresAt, { time: true })}. If you did not expect this e-mail, ignore it: the address stays as it was.`,
       { label: 'Help with changing your address', url: `${input.helpUrl}${HELP_PAGES.changeEmail}` },
     ],
   });
@@ -41,7 +40,7 @@ export function emailChangeNoticeMail(input: EmailChangeMailInput & { cancelLink
     heading: 'Your e-mail address is about to change',
     paragraphs: [
       `Hello ${input.givenName},`,
-      `On ${dateFormat.format(input.at)}, ${input.requestedBy} asked to change the e-mail address of your ${input.organizationName} profile on the ${input.vendorName} portal from ${input.previousEmail} to ${input.newEmail}. It changes only when the new address confirms it; until then this address keeps receiving your links and security notices.`,
+      `On ${formatDate(input.at, { time: true })}, ${input.requestedBy} asked to change the e-mail address of your ${input.organizationName} profile on the ${input.vendorName} portal from ${input.previousEmail} to ${input.newEmail}. It changes only when the new address confirms it; until then this address keeps receiving your links and security notices.`,
       `If this is not what you want, stop it with the button below, and tell your administrator or ${input.supportEmail}.`,
     ],
     button: { label: 'Stop this change', url: input.cancelLink },

@@ -21,10 +21,15 @@ export interface ChangingProfile {
   organizationName: string;
 }
 
+/** R4: no other ACTIVE profile of the organization has this address (checked under the organization's lock). */
+export async function assertEmailFree(tx: Tx, organizationId: string, email: string, exceptProfileId: string): Promise<void> {
+  const clash = await tx.profile.count({ where: { organizationId, activeEmail: email, id: { not: exceptProfileId } } });
+  if (clash > 0) throw new DuplicateEmailError(email);
+}
+
 /** Stops the profile's pending change, if any (a newer change, its removal, a direct change of an unlinked profile). */
 export async function cancelPendingEmailChanges(tx: Tx, profileId: string, now: Date): Promise<void> {
-  const { count } = await tx.emailChange.updateMany({ where: { profileId, ...pending }, data: { cancelledAt: now } });
-  if (count > 0) await tx.profile.updateMany({ where: { id: profileId }, data: { pendingEmail: null } });
+  await tx.emailChange.updateMany({ where: { profileId, ...pending }, data: { cancelledAt: now } });
 }
 
 /** Records the change as pending and writes both e-mails to the outbox, in the caller's transaction. */
@@ -38,7 +43,6 @@ export async function requestEmailChange(tx: Tx, deps: Pick<Deps, 'config' | 'se
   await tx.emailChange.create({
     data: { profileId: profile.id, newEmail, previousEmail: profile.email, tokenHash: confirm.hash, cancelTokenHash: cancel.hash, expiresAt, requestedByIdentityId: audit.identityId, createdAt: now },
   });
-  await tx.profile.update({ where: { id: profile.id }, data: { pendingEmail: newEmail } });
   const common = {
     givenName: profile.givenName,
     organizationName: profile.organizationName,
@@ -102,11 +106,10 @@ export async function confirmEmailChange(deps: Pick<Deps, 'db' | 'services'>, to
     if (problem) throw problem;
     const change = found!;
     const organization = await lockOrganization(tx, change.profile.organizationId);
-    const clash = await tx.profile.count({ where: { organizationId: change.profile.organizationId, activeEmail: change.newEmail, id: { not: change.profileId } } });
-    if (clash > 0) throw new DuplicateEmailError(change.newEmail);
+    await assertEmailFree(tx, change.profile.organizationId, change.newEmail, change.profileId);
     const claimed = await tx.emailChange.updateMany({ where: { id: change.id, ...pending }, data: { confirmedAt: now } });
     if (claimed.count !== 1) throw new EmailChangeLinkError('USED');
-    await tx.profile.update({ where: { id: change.profileId }, data: { email: change.newEmail, activeEmail: change.newEmail, pendingEmail: null } });
+    await tx.profile.update({ where: { id: change.profileId }, data: { email: change.newEmail, activeEmail: change.newEmail } });
     const who: AuditActor = { ...SYSTEM_ACTOR, displayName: `${change.profile.givenName} ${change.profile.familyName}`, profileId: change.profileId, role: 'SELF' };
     await writeAudit(tx, who, {
       action: 'profile.emailChangeConfirm',
@@ -131,7 +134,6 @@ export async function cancelEmailChange(deps: Pick<Deps, 'db' | 'services'>, tok
     const change = found!;
     const stopped = await tx.emailChange.updateMany({ where: { id: change.id, ...pending }, data: { cancelledAt: now } });
     if (stopped.count !== 1) throw new EmailChangeLinkError('CANCELLED');
-    await tx.profile.update({ where: { id: change.profileId }, data: { pendingEmail: null } });
     await writeAudit(tx, { ...SYSTEM_ACTOR, displayName: change.previousEmail, profileId: change.profileId, role: 'SELF' }, {
       action: 'profile.emailChangeCancel',
       organizationId: change.profile.organizationId,

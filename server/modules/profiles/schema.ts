@@ -73,8 +73,9 @@ export const Profile = builder.prismaNode('Profile', {
     pendingEmail: t.string({
       nullable: true,
       description: 'A new address waiting for its confirmation link to be opened; null when none. Managers and the person only.',
-      select: { ...privacySelect, pendingEmail: true },
-      resolve: async (p, _args, ctx) => (maySeePrivate(await ctx.actor(), p) ? p.pendingEmail : null),
+      // The pending change, if any: the database allows at most one per profile.
+      select: { ...privacySelect, emailChanges: { where: { confirmedAt: null, cancelledAt: null }, select: { newEmail: true }, take: 1 } },
+      resolve: async (p, _args, ctx) => (maySeePrivate(await ctx.actor(), p) ? (p.emailChanges[0]?.newEmail ?? null) : null),
     }),
     isAdministrator: t.exposeBoolean('isAdministrator'),
     status: t.expose('status', { type: ProfileStatus }),

@@ -6,7 +6,7 @@ import { DomainError, DuplicateEmailError, ForbiddenError, InvalidInputError } f
 import { actorName, auditActorOf, writeAudit, writeAudits, type AuditActor } from '../audit/service.js';
 import type { Deps } from '../deps.js';
 import { normalizeEmail, normalizeName } from '../input.js';
-import { cancelPendingEmailChanges, requestEmailChange } from './email-change.js';
+import { assertEmailFree, cancelPendingEmailChanges, requestEmailChange } from './email-change.js';
 import { issueInvitation, issueInvitations, revokePendingInvitations } from '../invitations/service.js';
 import { administratorCount, assertAdministered, lockOrganization } from '../organizations/service.js';
 import { organizationRef, requireActing, requireAllowed, type ActingActor, type Actor } from '../policy.js';
@@ -146,7 +146,6 @@ const manageable = {
   isAdministrator: true,
   status: true,
   identityId: true,
-  pendingEmail: true,
   organization: { select: { id: true, name: true, kind: true, partnerId: true } },
 } as const;
 
@@ -229,12 +228,11 @@ async function changeProfile(deps: Deps, audit: AuditActor, profile: ManageableP
     const administratorsBefore = await administratorCount(tx, profile.organizationId);
     const now = deps.services.now();
     if (emailChanged || confirmFirst) {
-      const clash = await tx.profile.count({ where: { organizationId: profile.organizationId, activeEmail: wanted.email!, id: { not: profile.id } } });
-      if (clash > 0) throw new DuplicateEmailError(wanted.email!);
+      await assertEmailFree(tx, profile.organizationId, wanted.email!, profile.id);
     }
     const updated = await tx.profile.update({
       where: { id: profile.id, status: 'ACTIVE' },
-      data: { ...after, ...(emailChanged ? { activeEmail: wanted.email, pendingEmail: null } : {}) },
+      data: { ...after, ...(emailChanged ? { activeEmail: wanted.email } : {}) },
       select: { id: true, email: true, givenName: true, familyName: true, organizationId: true },
     });
     if (Object.keys(after).length > 0) {

@@ -5,6 +5,7 @@ import { idArg } from '../../graphql/ids.js';
 import { profilePayload, resultOf } from '../../graphql/results.js';
 import { activePlanWhere, hasAccessToday, isoDay, lastEndedPlan } from '../organizations/plans.js';
 import { AccountProvider, accountProviders, Identity, Profile } from '../profiles/schema.js';
+import { lostProfileError } from '../policy.js';
 import { endSessionsOf, selectProfile, signOutEverywhere } from './service.js';
 
 interface ViewerShape { identityId: string | null; currentProfileId: string | null }
@@ -33,10 +34,7 @@ export const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
       description: "Why the profile this session chose no longer acts, e.g. SERVICE_PLAN_INACTIVE the day after its organization's plan ended (R1); null otherwise.",
       resolve: async (v, _args, ctx) => {
         const lost = v.identityId ? (await ctx.actor())?.lostProfile : null;
-        if (!lost) return null;
-        return lost.reason === 'SERVICE_PLAN_INACTIVE'
-          ? new E.ServicePlanInactiveError(lost.organizationName, lost.planEndedOn)
-          : new E.ForbiddenError('The profile you chose is no longer available to you. Choose another profile.');
+        return lost ? lostProfileError(lost) : null;
       },
     }),
     profiles: t.prismaField({

@@ -4,9 +4,6 @@ CREATE TYPE "AuditRole" AS ENUM ('ADMIN', 'PARTNER', 'SUPPORT', 'SELF', 'SYSTEM'
 -- AlterTable (by hand: the generated DROP and ADD COLUMN would lose every audit row's role)
 ALTER TABLE "AuditEvent" ALTER COLUMN "actorRole" TYPE "AuditRole" USING "actorRole"::"AuditRole";
 
--- AlterTable
-ALTER TABLE "Profile" ADD COLUMN     "pendingEmail" TEXT;
-
 -- CreateTable
 CREATE TABLE "EmailChange" (
     "id" TEXT NOT NULL,

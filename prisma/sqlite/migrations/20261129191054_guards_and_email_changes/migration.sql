@@ -1,6 +1,3 @@
--- AlterTable
-ALTER TABLE "Profile" ADD COLUMN "pendingEmail" TEXT;
-
 -- CreateTable
 CREATE TABLE "EmailChange" (
     "id" TEXT NOT NULL PRIMARY KEY,
