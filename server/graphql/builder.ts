@@ -64,8 +64,15 @@ builder.scalarType('Date', {
   parseLiteral: (ast) => parseIsoDate(ast.kind === Kind.STRING ? ast.value : null),
 });
 
-builder.queryType({});
-builder.mutationType({});
+// The partial-results rule, stated where client apps read it (introspection, schema.graphql, codegen).
+builder.queryType({
+  description:
+    'Read operations. A field you may not read answers null with an entry in the response\'s `errors` (extensions.code FORBIDDEN or UNAUTHENTICATED, with helpUrl, and signInUrl when signed out); the other fields of the same request keep their data. `viewer` is never refused: signed out, it says signedIn false.',
+});
+builder.mutationType({
+  description:
+    'Changes. Every mutation answers a union of its success type and typed errors that implement Error (code, message, helpUrl); a refusal is one of them (ForbiddenError, UnauthenticatedError with signInUrl, ServicePlanInactiveError), so select `... on Error { code message helpUrl }`. A refused mutation never blanks the others of the same request. Top-level `errors` are left for malformed requests and faults.',
+});
 
 export const ErrorCode = builder.enumType('ErrorCode', {
   description: 'What went wrong, stable for client apps to switch on. Each code has a help page (helpUrl).',

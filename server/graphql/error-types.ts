@@ -1,8 +1,26 @@
 // The GraphQL types of the expected failures (server/errors.ts). Mutations list the ones they can return.
 import * as E from '../errors.js';
 import { builder, ErrorInterface } from './builder.js';
+import { signInUrlOf } from './errors.js';
 
 const base = { interfaces: [ErrorInterface] };
+
+// The refusals. Every mutation's result union lists them (graphql/results.ts), so a refused mutation answers in its
+// own field and never blanks the rest of the response.
+export const ForbiddenError = builder.objectType(E.ForbiddenError, {
+  ...base,
+  name: 'ForbiddenError',
+  description: 'Not allowed for the profile you act as, or the object does not exist (both answer the same, so an id reveals nothing).',
+  fields: () => ({}),
+});
+export const UnauthenticatedError = builder.objectType(E.UnauthenticatedError, {
+  ...base,
+  name: 'UnauthenticatedError',
+  description: 'Not signed in, or the session ended: sign in at `signInUrl`, then send the request again.',
+  fields: (t) => ({
+    signInUrl: t.string({ description: 'The page that signs the person in and brings them back.', resolve: (_error, _args, ctx) => signInUrlOf(ctx.config) }),
+  }),
+});
 
 export const InvitationNotFoundError = builder.objectType(E.InvitationNotFoundError, {
   ...base,

@@ -20,12 +20,16 @@ export function domainErrorOf(error: unknown): DomainError | null {
 }
 
 
+/** Where a signed-out person signs in: the account page offers the account types and comes back. */
+export function signInUrlOf(config: Config): string {
+  return `${config.publicUrl}/account/sign-in`;
+}
 
 export function toGraphQLError(error: DomainError, config: Config, located?: GraphQLError): GraphQLError {
   const extensions: Record<string, unknown> = { code: error.code, http: { status: 200 } };
   extensions.helpUrl = `${config.helpUrl}${helpPathFor(error.code)}`;
   if (error instanceof InvalidInputError) extensions.field = error.field;
-  if (error.code === 'UNAUTHENTICATED') extensions.signInUrl = `${config.publicUrl}/account/sign-in`;
+  if (error.code === 'UNAUTHENTICATED') extensions.signInUrl = signInUrlOf(config);
   return new GraphQLError(error.message, { nodes: located?.nodes, source: located?.source, positions: located?.positions, path: located?.path, extensions });
 }
 

@@ -2,6 +2,7 @@
 // a record of every refusal, and the cookies a resolver asks the response to carry.
 import { GraphQLError, Kind, visit, type DefinitionNode, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { useOnResolve } from '@envelop/on-resolve';
 import type { Config } from '../config.js';
 import { ForbiddenError, InvalidInputError } from '../errors.js';
 import { auditActorOf, auditRow } from '../modules/audit/service.js';
@@ -120,14 +121,41 @@ export function useRequestGuards(config: Config, cookiesOf: WeakMap<Request, str
 
 const REFUSALS = new Set(['FORBIDDEN', 'UNAUTHENTICATED']);
 
-/** Every refusal is logged with who asked and what; when someone is signed in it is also audited. */
+/** A DomainError returned into a union (plugin-errors wraps it in a proxy with the same prototype chain). */
+function isDomainValue(value: unknown): boolean {
+  for (let proto = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto)) {
+    if (proto.constructor?.name === 'DomainError') return true;
+  }
+  return false;
+}
+
+/**
+ * Every refusal is logged with who asked and what; when someone is signed in it is also audited. Refusals come as
+ * top-level errors (queries) and as members of mutation result unions, which are seen where they are resolved.
+ */
 export function useRefusalRecord(): Plugin<Context> {
+  const inUnions = new WeakMap<object, string[]>();
   return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(
+        useOnResolve(({ context }) => ({ result }) => {
+          // By code, not instanceof: the plugin-errors proxy keeps the DomainError's fields.
+          const code = result && typeof result === 'object' ? (result as { code?: unknown }).code : undefined;
+          if (typeof code === 'string' && REFUSALS.has(code) && isDomainValue(result)) {
+            const list = inUnions.get(context) ?? [];
+            list.push(code);
+            inUnions.set(context, list);
+          }
+        }),
+      );
+    },
     onExecute({ args }) {
       return {
         async onExecuteDone({ result }) {
-          if (!('errors' in result) || !result.errors?.length) return;
-          const codes = (result as ExecutionResult).errors!.map((e) => domainErrorOf(e)?.code ?? (e.extensions?.code as string | undefined)).filter((c): c is string => !!c && REFUSALS.has(c));
+          const errors = ('errors' in result ? (result as ExecutionResult).errors : undefined) ?? [];
+          const codes = [...errors.map((e) => domainErrorOf(e)?.code ?? (e.extensions?.code as string | undefined)), ...(inUnions.get(args.contextValue) ?? [])].filter(
+            (c): c is string => !!c && REFUSALS.has(c),
+          );
           if (codes.length === 0) return;
           const ctx = args.contextValue;
           const actor = await ctx.actor().catch(() => null);

@@ -78,6 +78,11 @@ export function outcome(result: GraphqlResult): string {
   return result.errors?.length ? String(code ?? 'ERROR') : 'OK';
 }
 
+/** The code of a refusal answered in a mutation's result union, by its __typename; null for any other type. */
+export function refusalCode(typename: unknown): string | null {
+  return typename === 'ForbiddenError' ? 'FORBIDDEN' : typename === 'UnauthenticatedError' ? 'UNAUTHENTICATED' : typename === 'ServicePlanInactiveError' ? 'SERVICE_PLAN_INACTIVE' : null;
+}
+
 /** The `__typename` of a mutation's result union. */
 export function typename(result: GraphqlResult, field: string): string | undefined {
   return (result.data?.[field] as { __typename?: string } | null | undefined)?.__typename;

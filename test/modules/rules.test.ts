@@ -37,8 +37,8 @@ describe('R1: a session acting as a customer profile loses it the day after the 
     app.travelDays(1);
     try {
       const refused = await identity.graphql<any>(ADD, { input: { organizationId: org.relayId, ...professional() } });
-      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_PLAN_INACTIVE' });
-      expect(refused.errors?.[0]?.message).toContain(formatDate(today));
+      expect(refused.data.addProfessional).toMatchObject({ __typename: 'ServicePlanInactiveError', code: 'SERVICE_PLAN_INACTIVE' });
+      expect(refused.data.addProfessional.message).toContain(formatDate(today));
       const viewer = await identity.graphql<any>(VIEWER);
       expect(viewer.data.viewer).toMatchObject({ signedIn: true, currentProfile: null, currentProfileError: { code: 'SERVICE_PLAN_INACTIVE' } });
     } finally {

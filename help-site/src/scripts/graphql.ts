@@ -38,12 +38,19 @@ export async function graphql<T>(query: string, variables: Record<string, unknow
   const first = body?.errors?.[0];
   if (first) {
     const code = first.extensions?.code ?? null;
-    if (code === 'UNAUTHENTICATED') throw new RequestFailed('You are no longer signed in. Sign in again, then try once more.', code);
+    if (code === 'UNAUTHENTICATED') throw new RequestFailed(SIGNED_OUT, code);
     throw new RequestFailed(code === 'RATE_LIMITED' || code === 'FORBIDDEN' ? first.message : 'Something went wrong on our side. Try again in a moment.', code);
   }
   if (!body?.data) throw new RequestFailed(UNREACHABLE, 'NETWORK');
+  // A mutation refused because the session ended answers UnauthenticatedError in its union: every page says the
+  // same sentence for it, wherever it came from.
+  for (const value of Object.values(body.data as Record<string, unknown>)) {
+    if (isApiError(value) && value.code === 'UNAUTHENTICATED') throw new RequestFailed(SIGNED_OUT, value.code);
+  }
   return body.data;
 }
+
+const SIGNED_OUT = 'You are no longer signed in. Sign in again, then try once more.';
 
 /** A mutation's union result is an error when it carries a `code`. */
 export function isApiError(value: unknown): value is ApiError {

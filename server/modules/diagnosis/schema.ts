@@ -39,9 +39,10 @@ const AccessDiagnosis = builder.objectRef<Diagnosis>('AccessDiagnosis').implemen
 builder.queryField('diagnoseAccess', (t) =>
   t.field({
     type: AccessDiagnosis,
-    description: 'Administrators (own organizations), partners (customers they serve) and vendor support: why can this address not get in?',
+    nullable: true,
+    description:
+      'Administrators (own organizations), partners (customers they serve) and vendor support: why can this address not get in? Null with an `errors` entry (FORBIDDEN, UNAUTHENTICATED) when refused.',
     args: { email: t.arg.string({ required: true }) },
-    authScopes: { signedIn: true },
     resolve: async (_root, { email }, ctx) => {
       const normalized = normalizeEmail(email);
       if (normalized instanceof InvalidInputError) throw normalized;

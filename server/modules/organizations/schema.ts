@@ -109,7 +109,7 @@ builder.queryFields((t) => ({
   organization: t.prismaField({
     type: Organization,
     nullable: true,
-    description: 'One organization you may see: your own, those you manage. FORBIDDEN otherwise, also for ids that do not exist.',
+    description: 'One organization you may see: your own, those you manage. Otherwise null with a FORBIDDEN `errors` entry, also for ids that do not exist.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const where = organizations.visibleOrganizationWhere(await ctx.actor(), idArg(args.id, 'Organization'));
@@ -122,9 +122,11 @@ builder.queryFields((t) => ({
     {
       type: Organization,
       cursor: 'id',
-      nullable: false,
-      description: 'The organizations you may see, by name; `search` matches part of the name or the account number.',
-      args: { search: t.arg.string() },
+      nullable: true,
+      description:
+        'The organizations you may see, by name; `search` matches part of the name or the account number. Null with an `errors` entry (UNAUTHENTICATED, FORBIDDEN) when refused.',
+      args: { search: t.arg.string({ description: 'Part of the name, or of the account number.' }) },
+      totalCount: async (_root, args, ctx) => ctx.db.organization.count({ where: organizations.organizationsFilter(ctx, await ctx.actor(), args.search) }),
       resolve: async (query, _root, args, ctx) => {
         const where = organizations.organizationsFilter(ctx, await ctx.actor(), args.search);
         return ctx.db.organization.findMany({ ...query, where, orderBy: [{ name: 'asc' }, { id: 'asc' }] });

@@ -110,7 +110,6 @@ builder.mutationFields((t) => ({
     type: SelectProfileSuccess,
     description: 'Makes one of your profiles the current one. Switch any time; no need to sign out. The session gets a new id.',
     args: { profileId: t.arg.id({ required: true }) },
-    authScopes: { signedIn: true },
     errors: resultOf('selectProfile', [E.NotYourProfileError, E.ServicePlanInactiveError]),
     resolve: async (_root, { profileId }, ctx) => {
       const outcome = await selectProfile(ctx, await ctx.actor(), idArg(profileId, 'Profile'));
@@ -121,14 +120,14 @@ builder.mutationFields((t) => ({
   signOutEverywhere: t.field({
     type: SignOutEverywhereSuccess,
     description: 'Ends every session of your account, on every device, this one included.',
-    authScopes: { signedIn: true },
+    errors: resultOf('signOutEverywhere', []),
     resolve: async (_root, _args, ctx) => signOutEverywhere(ctx, await ctx.actor()),
   }),
   endSessions: t.field({
     type: EndSessionsSuccess,
     description: "Managers: signs the person linked to this profile out everywhere (a lost device, someone leaving).",
     args: { profileId: t.arg.id({ required: true }) },
-    authScopes: { signedIn: true },
+    errors: resultOf('endSessions', []),
     resolve: async (_root, { profileId }, ctx) => endSessionsOf(ctx, await ctx.actor(), idArg(profileId, 'Profile')),
   }),
 }));

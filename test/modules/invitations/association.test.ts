@@ -94,7 +94,7 @@ describe('associateIdentity', () => {
   it('needs a signed-in identity', async () => {
     const token = await invite('morgan@fabrikam.example');
     const result = await app.client().graphql<any>(ASSOCIATE, { token });
-    expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(result.data.associateIdentity).toMatchObject({ __typename: 'UnauthenticatedError', code: 'UNAUTHENTICATED' });
   });
 
   it('links the identity, makes the profile current, and refuses the link a second time', async () => {

@@ -2,7 +2,7 @@
 // organization that is not theirs (Wide World Importers), then by people on their own organization.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { createCustomer, DEMO, globalId, organizationId, professional, profileId } from '../../helpers/factories.js';
+import { createCustomer, refusalCode, DEMO, globalId, organizationId, professional, profileId } from '../../helpers/factories.js';
 import type { GraphqlResult, HttpClient } from '../../helpers/http-client.js';
 
 type Who = 'anonymous' | 'professional' | 'customerAdminOfAnother' | 'partnerNotServing' | 'support';
@@ -22,13 +22,13 @@ interface Ids {
   fabrikam: string;
 }
 
-/** The error code, or what the field answered: null, its __typename, or a count of edges. */
+/** The refusal's code (a query's top-level error, a mutation's union member), or what the field answered: null, its __typename, or a count of edges. */
 function answer(result: GraphqlResult, field: string): string {
   if (result.errors?.length) return String(result.errors[0]!.extensions?.code ?? result.errors[0]!.message);
   const value = result.data?.[field] as Record<string, unknown> | null | undefined;
   if (value === null || value === undefined) return 'null';
   if (Array.isArray(value.edges)) return `${value.edges.length} edges`;
-  return String(value.__typename ?? 'OK');
+  return refusalCode(value.__typename) ?? String(value.__typename ?? 'OK');
 }
 
 const denied = { anonymous: 'UNAUTHENTICATED', professional: 'FORBIDDEN', customerAdminOfAnother: 'FORBIDDEN', partnerNotServing: 'FORBIDDEN' } as const;

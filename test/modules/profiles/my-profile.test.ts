@@ -70,7 +70,7 @@ describe('updateMyProfile', () => {
 
   it('needs a current profile and a signed-in person', async () => {
     const stranger = await app.signedIn('nobody@elsewhere.example');
-    expect((await stranger.graphql<any>(UPDATE_ME, { input: { givenName: 'X' } })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await app.client().graphql<any>(UPDATE_ME, { input: { givenName: 'X' } })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await stranger.graphql<any>(UPDATE_ME, { input: { givenName: 'X' } })).data.updateMyProfile).toMatchObject({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
+    expect((await app.client().graphql<any>(UPDATE_ME, { input: { givenName: 'X' } })).data.updateMyProfile).toMatchObject({ __typename: 'UnauthenticatedError', code: 'UNAUTHENTICATED' });
   });
 });

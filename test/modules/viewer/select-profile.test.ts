@@ -59,7 +59,7 @@ describe('selectProfile', () => {
 
   it('needs a signed-in identity', async () => {
     const result = await app.client().graphql<any>(SELECT, { id: await caseyProfileIn('Fabrikam Ltd') });
-    expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(result.data.selectProfile).toMatchObject({ __typename: 'UnauthenticatedError', code: 'UNAUTHENTICATED' });
   });
 
   it('keeps each session to its own choice: two browsers of one person can act as different profiles', async () => {
