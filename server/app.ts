@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import compression from 'compression';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { providerHealth } from './auth/oidc.js';
 import { createAuthRouter } from './auth/routes.js';
@@ -62,6 +63,14 @@ function securityHeaders(req: Request, res: Response, next: NextFunction) {
   next();
 }
 
+/**
+ * Every text response is compressed (brotli or gzip, as the client accepts), except event streams: compression
+ * buffers, and a server-sent event must reach the client when it is written.
+ */
+const compressText = compression({
+  filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res),
+});
+
 const REQUEST_ID = /^[\w.:@-]{1,128}$/;
 
 /** Every log line written while serving a request carries its id, which the response echoes. */
@@ -92,6 +101,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   );
   app.use(httpMetricsMiddleware(metrics));
   app.use(securityHeaders);
+  app.use(compressText);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -113,6 +123,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   if (config.metrics.port === null && (config.metrics.token || config.mode === 'demo')) app.get('/metrics', metricsEndpoint(metrics, config.metrics.token));
 
   const yoga = createGraphqlHandler({ config, db, logger, services }, [graphqlMetricsPlugin(metrics)]);
+  app.get(yoga.graphqlEndpoint, (req, res, next) => void yoga.graphiqlNotModified(req, res, next).catch(next));
   app.use(yoga.graphqlEndpoint, yoga.requestListener);
 
   app.use(

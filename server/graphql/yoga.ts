@@ -4,6 +4,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { readSession } from '../auth/session.js';
@@ -22,22 +23,40 @@ const GRAPHIQL = {
   defaultQuery: '{\n  viewer {\n    signedIn\n    identity { email provider { displayName } }\n    currentProfile { displayName organization { name } }\n  }\n}\n',
 };
 
+/**
+ * GraphiQL's page is large (its code is inlined so that it works offline): it carries an ETag and `no-cache`, so a
+ * second visit revalidates and gets 304 (see graphiqlNotModified); `private`, as production shows it to some only.
+ */
+function useGraphiqlEtag(etags: Set<string>): Plugin {
+  return {
+    async onResponse({ request, response }) {
+      if (request.method !== 'GET' || response.status !== 200 || !response.headers.get('content-type')?.startsWith('text/html')) return;
+      const etag = `"${createHash('sha256').update(await response.clone().text()).digest('base64url')}"`;
+      etags.add(etag);
+      response.headers.set('etag', etag);
+      response.headers.set('cache-control', 'private, no-cache');
+    },
+  };
+}
+
 /** `plugins`: the app's own cross-cutting ones (metrics). */
 export function createGraphqlHandler(deps: Deps, plugins: Plugin[] = []) {
   const { config, logger } = deps;
   const allowedOrigins = new Set([new URL(config.publicUrl).origin, ...config.corsOrigins]);
   const cookiesOf = new WeakMap<Request, string[]>();
-  return createYoga<{ req: IncomingMessage; res: ServerResponse }>({
+  const graphiqlEtags = new Set<string>();
+  const mayOpenGraphiql = async (cookie: string | null | undefined): Promise<boolean> => {
+    if (config.mode !== 'production') return true;
+    const session = await readSession(deps.db, config, cookie ?? null);
+    const actor = session ? await loadActor(deps.db, session, deps.services.now()) : null;
+    return mayExplore(actor);
+  };
+  const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }>({
     schema: buildSchema(),
     context: createContextFactory(deps, cookiesOf),
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: async (request) => {
-      if (config.mode !== 'production') return GRAPHIQL;
-      const session = await readSession(deps.db, config, request.headers.get('cookie'));
-      const actor = session ? await loadActor(deps.db, session, deps.services.now()) : null;
-      return mayExplore(actor) ? GRAPHIQL : false;
-    },
+    graphiql: async (request) => ((await mayOpenGraphiql(request.headers.get('cookie'))) ? GRAPHIQL : false),
     renderGraphiQL,
     maskedErrors: { isDev: config.mode !== 'production', maskError: createMaskError(config) },
     cors: (request) => {
@@ -65,7 +84,19 @@ export function createGraphqlHandler(deps: Deps, plugins: Plugin[] = []) {
         blockFieldSuggestion: { enabled: config.mode === 'production' },
       }),
       useRefusalRecord(),
+      useGraphiqlEtag(graphiqlEtags),
       ...plugins,
     ],
   });
+  /**
+   * Express middleware before Yoga: a browser revalidating the GraphiQL page it has (If-None-Match with an ETag we
+   * gave) gets 304 without the page being rendered again, if it may still open GraphiQL. Yoga answers GraphiQL
+   * before any plugin of ours could, hence here.
+   */
+  const graphiqlNotModified = async (req: IncomingMessage & { method?: string }, res: ServerResponse, next: () => void) => {
+    const tag = req.headers['if-none-match'];
+    if (req.method !== 'GET' || !tag || !graphiqlEtags.has(tag) || !req.headers.accept?.includes('text/html') || !(await mayOpenGraphiql(req.headers.cookie))) return next();
+    res.writeHead(304, { etag: tag, 'cache-control': 'private, no-cache' }).end();
+  };
+  return Object.assign(yoga, { graphiqlNotModified });
 }
