@@ -9,6 +9,7 @@ import { GraphQLError, Kind } from 'graphql';
 import { getDatamodel, type default as PrismaTypes } from '../generated/pothos-types.js';
 import { DomainError, ERROR_CODES, ForbiddenError, UnauthenticatedError } from '../errors.js';
 import { toGraphQLError } from './errors.js';
+import { PAGE_SIZE } from './guards.js';
 import { helpPathFor } from '../help-pages.js';
 import { isCalendarDay } from '../modules/organizations/plans.js';
 import type { Context } from './context.js';
@@ -38,12 +39,30 @@ export const builder = new SchemaBuilder<{
     client: (ctx) => ctx.db,
     dmmf: getDatamodel(),
     filterConnectionTotalCount: true,
+    // Larger pages are refused with INVALID_INPUT before they run (graphql/guards.ts), never silently cut.
+    defaultConnectionSize: PAGE_SIZE.default,
+    maxConnectionSize: PAGE_SIZE.max,
     onUnusedQuery: null,
   },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    edgesFieldOptions: { nullable: false },
+    edgesFieldOptions: { nullable: false, description: 'This page of the list, each item with its cursor.' },
+    // What every connection shares, described once (Relay's cursor connections, https://relay.dev/graphql/connections.htm).
+    nodeTypeOptions: { description: 'An object with a global id: fetch it again with node(id).' },
+    idFieldOptions: { description: 'The global id: stable, opaque, accepted by node(id) and by every argument that takes an id.' },
+    pageInfoTypeOptions: { description: 'Where this page sits in the whole list.' },
+    pageInfoFieldOptions: { description: 'Where this page sits in the whole list: pass endCursor as `after` for the next page.' },
+    hasNextPageFieldOptions: { description: 'Whether items follow this page (when paging forward with first/after).' },
+    hasPreviousPageFieldOptions: { description: 'Whether items precede this page (when paging backward with last/before).' },
+    startCursorFieldOptions: { description: "The first item's cursor; null for an empty page." },
+    endCursorFieldOptions: { description: "The last item's cursor; null for an empty page." },
+    cursorFieldOptions: { description: "This item's place in the list: pass it as `after` or `before`." },
+    nodeFieldOptions: { description: 'The item.' },
+    firstArgOptions: { description: `Page forward: at most this many items after \`after\`. Default ${PAGE_SIZE.default}, at most ${PAGE_SIZE.max} (more is refused with INVALID_INPUT naming the argument).` },
+    lastArgOptions: { description: `Page backward: at most this many items before \`before\`. At most ${PAGE_SIZE.max} (more is refused with INVALID_INPUT naming the argument).` },
+    afterArgOptions: { description: "A cursor (pageInfo.endCursor, or an edge's cursor): the items after it." },
+    beforeArgOptions: { description: "A cursor (pageInfo.startCursor, or an edge's cursor): the items before it." },
     // Those would load any object by id without the access rules; modules/node/schema.ts defines node(id) instead.
     nodeQueryOptions: false,
     nodesQueryOptions: false,
@@ -85,9 +104,9 @@ export const ErrorInterface = builder.interfaceRef<DomainError>('Error').impleme
   // Each DomainError class shares its name with its GraphQL type (server/graphql/error-types.ts).
   resolveType: (error) => error.constructor.name,
   fields: (t) => ({
-    code: t.expose('code', { type: ErrorCode }),
-    message: t.exposeString('message'),
-    helpUrl: t.string({ nullable: true, resolve: (error, _args, ctx) => `${ctx.config.helpUrl}${helpPathFor(error.code)}` }),
+    code: t.expose('code', { type: ErrorCode, description: 'What went wrong: stable, for client apps to switch on.' }),
+    message: t.exposeString('message', { description: 'What happened and what to do next, in words for the person.' }),
+    helpUrl: t.string({ nullable: true, description: 'The help-site page for this code.', resolve: (error, _args, ctx) => `${ctx.config.helpUrl}${helpPathFor(error.code)}` }),
   }),
 });
 

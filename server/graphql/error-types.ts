@@ -32,13 +32,13 @@ export const InvitationExpiredError = builder.objectType(E.InvitationExpiredErro
   ...base,
   name: 'InvitationExpiredError',
   description: 'The link was valid but its time ran out.',
-  fields: (t) => ({ expiredAt: t.expose('expiredAt', { type: 'DateTime' }) }),
+  fields: (t) => ({ expiredAt: t.expose('expiredAt', { type: 'DateTime', description: 'When the link stopped working.' }) }),
 });
 export const InvitationUsedError = builder.objectType(E.InvitationUsedError, {
   ...base,
   name: 'InvitationUsedError',
   description: 'The link was already used; links work once.',
-  fields: (t) => ({ usedAt: t.expose('usedAt', { type: 'DateTime' }) }),
+  fields: (t) => ({ usedAt: t.expose('usedAt', { type: 'DateTime', description: 'When the link was used.' }) }),
 });
 export const InvitationReplacedError = builder.objectType(E.InvitationReplacedError, {
   ...base,
@@ -63,7 +63,7 @@ export const ServicePlanInactiveError = builder.objectType(E.ServicePlanInactive
   name: 'ServicePlanInactiveError',
   description: "The profile's customer organization has no service plan active today (R1).",
   fields: (t) => ({
-    organizationName: t.exposeString('organizationName'),
+    organizationName: t.exposeString('organizationName', { description: 'The customer organization without a plan.' }),
     planEndedOn: t.expose('planEndedOn', { type: 'Date', nullable: true, description: 'The last day of the most recent plan, if there was one.' }),
   }),
 });
@@ -71,25 +71,25 @@ export const LastAdministratorError = builder.objectType(E.LastAdministratorErro
   ...base,
   name: 'LastAdministratorError',
   description: 'The change would leave the organization with active people but no active administrator (R3).',
-  fields: (t) => ({ organizationName: t.exposeString('organizationName') }),
+  fields: (t) => ({ organizationName: t.exposeString('organizationName', { description: 'The organization that would be left without one.' }) }),
 });
 export const DuplicateEmailError = builder.objectType(E.DuplicateEmailError, {
   ...base,
   name: 'DuplicateEmailError',
   description: 'The organization already has an active profile with this e-mail (R4).',
-  fields: (t) => ({ email: t.exposeString('email') }),
+  fields: (t) => ({ email: t.exposeString('email', { description: 'The address already in use, as stored.' }) }),
 });
 export const InvalidInputError = builder.objectType(E.InvalidInputError, {
   ...base,
   name: 'InvalidInputError',
   description: 'An argument is not acceptable; `field` names it.',
-  fields: (t) => ({ field: t.exposeString('field') }),
+  fields: (t) => ({ field: t.exposeString('field', { description: 'The argument or input field at fault, e.g. `email` or `first`.' }) }),
 });
 export const RateLimitedError = builder.objectType(E.RateLimitedError, {
   ...base,
   name: 'RateLimitedError',
   description: 'Too many requests; try again after the given time.',
-  fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds') }),
+  fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds', { description: 'How long to wait before asking again.' }) }),
 });
 export const NotYourProfileError = builder.objectType(E.NotYourProfileError, {
   ...base,

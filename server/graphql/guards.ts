@@ -17,6 +17,28 @@ export const MAX_DOCUMENT_CHARS = 20_000;
 export const MAX_STRING_CHARS = 1_000;
 export const LONG_ARGUMENTS: Record<string, number> = { csv: 2_000_000 };
 
+/** Connection page sizes (`first`, `last`): the default, and the most one page may hold. */
+export const PAGE_SIZE = { default: 20, max: 100 } as const;
+const PAGE_ARGUMENTS = new Set(['first', 'last']);
+
+/** The first `first`/`last` above PAGE_SIZE.max, given literally or (with variables) through a variable. */
+function oversizedPage(document: DocumentNode, variables?: Record<string, unknown>): string | null {
+  let found: string | null = null;
+  visit(document, {
+    Argument: (node) => {
+      if (found || !PAGE_ARGUMENTS.has(node.name.value)) return;
+      const value =
+        node.value.kind === Kind.INT ? Number(node.value.value) : node.value.kind === Kind.VARIABLE && variables ? variables[node.value.name.value] : undefined;
+      if (typeof value === 'number' && value > PAGE_SIZE.max) found = node.name.value;
+    },
+  });
+  return found;
+}
+
+function pageTooLarge(config: Config, argument: string): GraphQLError {
+  return refuse(config, argument, `${argument} may be at most ${PAGE_SIZE.max}: ask for the next page with after: pageInfo.endCursor (or before: pageInfo.startCursor).`);
+}
+
 function refuse(config: Config, field: string, message: string): GraphQLError {
   return toGraphQLError(new InvalidInputError(field, message), config);
 }
@@ -97,8 +119,18 @@ export function useRequestGuards(config: Config, cookiesOf: WeakMap<Request, str
         throw refuse(config, 'query', `A GraphQL document may have at most ${MAX_DOCUMENT_CHARS.toLocaleString('en')} characters.`);
       }
     },
+    // Before validation, so that a literal `first: 1000` gets this clear error rather than the cost limit's.
+    onValidate({ params, setResult }) {
+      const argument = oversizedPage(params.documentAST);
+      if (argument) setResult([pageTooLarge(config, argument)]);
+    },
     async onExecute({ args, setResultAndStopExecution }) {
       const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+      const page = oversizedPage(args.document, variables);
+      if (page) {
+        setResultAndStopExecution({ errors: [pageTooLarge(config, page)] });
+        return;
+      }
       const argumentOf = variableArguments(args.document);
       let field = literalTooLong(args.document);
       for (const [name, value] of Object.entries(variables)) {

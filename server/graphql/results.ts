@@ -7,7 +7,7 @@ export function profilePayload(name: string, description: string) {
   return builder.objectRef<{ profileId: string }>(name).implement({
     description,
     fields: (t) => ({
-      profile: t.prismaField({ type: 'Profile', resolve: (query, parent, _args, ctx) => ctx.db.profile.findUniqueOrThrow({ ...query, where: { id: parent.profileId } }) }),
+      profile: t.prismaField({ type: 'Profile', description: 'The profile as it is after the change.', resolve: (query, parent, _args, ctx) => ctx.db.profile.findUniqueOrThrow({ ...query, where: { id: parent.profileId } }) }),
     }),
   });
 }

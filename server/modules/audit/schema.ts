@@ -22,14 +22,14 @@ export const AuditEvent = builder.prismaNode('AuditEvent', {
   id: { field: 'id' },
   description: 'Who changed what, acting as which profile, and when (R11).',
   fields: (t) => ({
-    at: t.expose('at', { type: 'DateTime' }),
+    at: t.expose('at', { type: 'DateTime', description: 'When it happened.' }),
     // Written only through AuditInput, whose action is an AuditAction.
-    action: t.field({ type: AuditAction, select: { action: true }, resolve: (event) => event.action as AuditActionValue }),
-    actorDisplayName: t.exposeString('actorDisplayName', { nullable: true }),
-    actorRole: t.expose('actorRole', { type: ActorRole }),
-    organization: t.relation('organization', { nullable: true }),
-    targetProfile: t.relation('targetProfile', { nullable: true }),
-    targetType: t.exposeString('targetType', { nullable: true }),
+    action: t.field({ type: AuditAction, description: 'What happened.', select: { action: true }, resolve: (event) => event.action as AuditActionValue }),
+    actorDisplayName: t.exposeString('actorDisplayName', { nullable: true, description: 'Who did it, by name as it was then; null for Portico itself.' }),
+    actorRole: t.expose('actorRole', { type: ActorRole, description: 'In which capacity they acted.' }),
+    organization: t.relation('organization', { nullable: true, description: 'The organization it concerns, if any.' }),
+    targetProfile: t.relation('targetProfile', { nullable: true, description: 'The profile it concerns, if any.' }),
+    targetType: t.exposeString('targetType', { nullable: true, description: 'The kind of object it concerns (Profile, Invitation, Organization…), if any.' }),
     summary: t.exposeString('summary', { description: 'One line a person can read.' }),
     before: t.string({
       nullable: true,

@@ -55,7 +55,7 @@ builder.queryField('node', (t) =>
     type: builder.nodeInterfaceRef(),
     nullable: true,
     description: 'Any object by its id, if you may see it; null otherwise (also for ids that do not exist).',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'A global id, as any `id` field gives it.' }) },
     resolve: async (_root, args, ctx, info) => {
       const actor = await ctx.actor();
       if (!actor) return null;

@@ -8,6 +8,7 @@ import { activePlan, activePlanWhere, isoDay } from './plans.js';
 import * as organizations from './service.js';
 
 export const OrganizationKind = builder.enumType('OrganizationKind', {
+  description: 'What an organization is to the vendor.',
   values: {
     CUSTOMER: { description: "A vendor's customer: access needs an active service plan." },
     PARTNER: { description: 'A reseller that serves customers.' },
@@ -19,10 +20,10 @@ export const ServicePlan = builder.prismaNode('ServicePlan', {
   id: { field: 'id' },
   description: 'A dated entitlement of a customer organization.',
   fields: (t) => ({
-    name: t.exposeString('name'),
-    startsOn: t.expose('startsOn', { type: 'Date' }),
+    name: t.exposeString('name', { description: 'The plan, e.g. "Support plan"; unique per organization.' }),
+    startsOn: t.expose('startsOn', { type: 'Date', description: 'The first day of the plan.' }),
     endsOn: t.expose('endsOn', { type: 'Date', description: 'The last day of the plan (inclusive).' }),
-    isActive: t.boolean({ resolve: (plan, _args, ctx) => activePlan([plan], isoDay(ctx.services.now())) !== null }),
+    isActive: t.boolean({ description: 'Whether the plan covers today.', resolve: (plan, _args, ctx) => activePlan([plan], isoDay(ctx.services.now())) !== null }),
   }),
 });
 
@@ -30,10 +31,10 @@ export const Organization = builder.prismaNode('Organization', {
   id: { field: 'id' },
   description: "A vendor's customer account, a partner, or the vendor itself.",
   fields: (t) => ({
-    name: t.exposeString('name'),
-    accountNumber: t.exposeString('accountNumber', { nullable: true }),
-    kind: t.expose('kind', { type: OrganizationKind }),
-    region: t.exposeString('region', { nullable: true }),
+    name: t.exposeString('name', { description: 'The organization as people know it.' }),
+    accountNumber: t.exposeString('accountNumber', { nullable: true, description: "The vendor's account number of a customer, if it has one." }),
+    kind: t.expose('kind', { type: OrganizationKind, description: 'Customer, partner or vendor.' }),
+    region: t.exposeString('region', { nullable: true, description: 'A free-form region, e.g. EU.' }),
     hasActiveServicePlan: t.boolean({
       description: 'Whether a service plan covers today. Always true for partners and the vendor, who need none.',
       // A count in the organization's own statement, not a second statement for its plans (viewer is a hot path).
@@ -43,8 +44,8 @@ export const Organization = builder.prismaNode('Organization', {
       },
       resolve: (org) => org.kind !== 'CUSTOMER' || org._count.servicePlans > 0,
     }),
-    servicePlans: t.relation('servicePlans', { query: { orderBy: { startsOn: 'desc' } } }),
-    partner: t.relation('partner', { nullable: true }),
+    servicePlans: t.relation('servicePlans', { description: 'Every plan of a customer, latest first; empty for partners and the vendor.', query: { orderBy: { startsOn: 'desc' } } }),
+    partner: t.relation('partner', { nullable: true, description: 'The partner that serves this customer, if any.' }),
     administrators: t.relation('profiles', {
       description: 'The active administrators: whom to ask for access. For whoever sees the organization.',
       nullable: true,
@@ -60,7 +61,7 @@ export const Organization = builder.prismaNode('Organization', {
         totalCount: true,
         args: {
           search: t.arg.string({ description: 'Part of a name or e-mail.' }),
-          includeRemoved: t.arg.boolean({ defaultValue: false }),
+          includeRemoved: t.arg.boolean({ defaultValue: false, description: 'Also list REMOVED profiles.' }),
         },
         query: (args, ctx) => {
           const text = args.search?.trim();
@@ -76,8 +77,8 @@ export const Organization = builder.prismaNode('Organization', {
         },
         authScopes: async (org, _args, ctx) => can(await ctx.actor(), 'organization.manage', org),
       },
-      { name: 'ProfileConnection' },
-      { name: 'ProfileEdge' },
+      { name: 'ProfileConnection', description: "A page of an organization's people." },
+      { name: 'ProfileEdge', description: 'A profile in the list, with its cursor.' },
     ),
     auditEvents: t.relatedConnection(
       'auditEvents',
@@ -89,10 +90,10 @@ export const Organization = builder.prismaNode('Organization', {
         query: { orderBy: [{ at: 'desc' }, { id: 'desc' }] },
         authScopes: async (org, _args, ctx) => can(await ctx.actor(), 'organization.manage', org),
       },
-      { name: 'AuditEventConnection' },
-      { name: 'AuditEventEdge' },
+      { name: 'AuditEventConnection', description: "A page of an organization's audit log." },
+      { name: 'AuditEventEdge', description: 'An audit event in the list, with its cursor.' },
     ),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the organization was created in Portico.' }),
   }),
 });
 
@@ -110,7 +111,7 @@ builder.queryFields((t) => ({
     type: Organization,
     nullable: true,
     description: 'One organization you may see: your own, those you manage. Otherwise null with a FORBIDDEN `errors` entry, also for ids that do not exist.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'An Organization id.' }) },
     resolve: async (query, _root, args, ctx) => {
       const where = organizations.visibleOrganizationWhere(await ctx.actor(), idArg(args.id, 'Organization'));
       const found = await ctx.db.organization.findFirst({ ...query, where });
@@ -132,17 +133,18 @@ builder.queryFields((t) => ({
         return ctx.db.organization.findMany({ ...query, where, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
       },
     },
-    { name: 'OrganizationConnection' },
-    { name: 'OrganizationEdge' },
+    { name: 'OrganizationConnection', description: 'A page of the organizations you may see.' },
+    { name: 'OrganizationEdge', description: 'An organization in the list, with its cursor.' },
   ),
 }));
 
 export const CreateOrganizationInput = builder.inputType('CreateOrganizationInput', {
+  description: 'A new organization.',
   fields: (t) => ({
-    name: t.string({ required: true }),
-    kind: t.field({ type: OrganizationKind, required: true }),
-    accountNumber: t.string(),
-    region: t.string(),
+    name: t.string({ required: true, description: 'Its name.' }),
+    kind: t.field({ type: OrganizationKind, required: true, description: 'Customer, partner or vendor.' }),
+    accountNumber: t.string({ description: "The vendor's account number of a customer; unique." }),
+    region: t.string({ description: 'A free-form region, e.g. EU.' }),
     partnerId: t.id({ description: 'The partner that serves this customer.' }),
   }),
 });
@@ -150,20 +152,20 @@ export const CreateOrganizationInput = builder.inputType('CreateOrganizationInpu
 export const UpdateOrganizationInput = builder.inputType('UpdateOrganizationInput', {
   description: 'Fields left out stay as they are; null clears accountNumber, region or partnerId.',
   fields: (t) => ({
-    organizationId: t.id({ required: true }),
-    name: t.string(),
-    accountNumber: t.string(),
-    region: t.string(),
-    partnerId: t.id(),
+    organizationId: t.id({ required: true, description: 'The organization to change.' }),
+    name: t.string({ description: 'New name.' }),
+    accountNumber: t.string({ description: 'New account number; null clears it.' }),
+    region: t.string({ description: 'New region; null clears it.' }),
+    partnerId: t.id({ description: 'The partner that serves it (an Organization id of a PARTNER); null for none.' }),
   }),
 });
 
 export const SetServicePlanInput = builder.inputType('SetServicePlanInput', {
   description: 'Creates the plan of this name, or changes its dates.',
   fields: (t) => ({
-    organizationId: t.id({ required: true }),
-    name: t.string({ required: true }),
-    startsOn: t.field({ type: 'Date', required: true }),
+    organizationId: t.id({ required: true, description: 'The customer organization.' }),
+    name: t.string({ required: true, description: 'The plan; an existing plan of this name is re-dated.' }),
+    startsOn: t.field({ type: 'Date', required: true, description: 'The first day of the plan.' }),
     endsOn: t.field({ type: 'Date', required: true, description: 'The last day of the plan (inclusive); not before startsOn.' }),
   }),
 });
@@ -174,6 +176,7 @@ function organizationPayload(name: string, description: string) {
     fields: (t) => ({
       organization: t.prismaField({
         type: Organization,
+        description: 'The organization as it is after the change.',
         resolve: (query, parent, _args, ctx) => ctx.db.organization.findUniqueOrThrow({ ...query, where: { id: parent.organizationId } }),
       }),
     }),
@@ -185,6 +188,7 @@ const UpdateOrganizationSuccess = organizationPayload('UpdateOrganizationSuccess
 const SetServicePlanSuccess = organizationPayload('SetServicePlanSuccess', 'The organization with its plans.');
 
 export const ImportRowStatus = builder.enumType('ImportRowStatus', {
+  description: 'What became of one line of an import.',
   values: {
     CREATED: { description: 'The organization (with its plan and administrator) was created.' },
     UNCHANGED: { description: 'An organization with this account number and the same data exists: nothing was done.' },
@@ -196,26 +200,27 @@ export const ImportOrganizationsRowResult = builder.objectRef<organizations.Impo
   description: 'What became of one line of the file.',
   fields: (t) => ({
     line: t.exposeInt('line', { description: 'The line number in the file; the header is line 1.' }),
-    status: t.expose('status', { type: ImportRowStatus }),
+    status: t.expose('status', { type: ImportRowStatus, description: 'Created, unchanged, or failed.' }),
     organization: t.prismaField({
       type: Organization,
       nullable: true,
+      description: 'The organization of this line; null when it failed.',
       resolve: (query, row, _args, ctx) => (row.organizationId ? ctx.db.organization.findUnique({ ...query, where: { id: row.organizationId } }) : null),
     }),
-    error: t.field({ type: ErrorInterface, nullable: true, resolve: (row) => row.error }),
+    error: t.field({ type: ErrorInterface, nullable: true, description: 'Why this line failed; null otherwise.', resolve: (row) => row.error }),
   }),
 });
 
 const ImportOrganizationsSuccess = builder.objectRef<{ results: organizations.ImportLineResult[] }>('ImportOrganizationsSuccess').implement({
   description: 'One result per data line, in file order.',
-  fields: (t) => ({ results: t.field({ type: [ImportOrganizationsRowResult], resolve: (s) => s.results }) }),
+  fields: (t) => ({ results: t.field({ type: [ImportOrganizationsRowResult], description: 'One per data line, in file order.', resolve: (s) => s.results }) }),
 });
 
 builder.mutationFields((t) => ({
   createOrganization: t.field({
     type: CreateOrganizationSuccess,
     description: 'Vendor support: creates a customer, partner or vendor organization.',
-    args: { input: t.arg({ type: CreateOrganizationInput, required: true }) },
+    args: { input: t.arg({ type: CreateOrganizationInput, required: true, description: 'The new organization.' }) },
     errors: resultOf('createOrganization', [E.InvalidInputError]),
     resolve: async (_root, { input }, ctx) => {
       const partner = partnerArg(input.partnerId);
@@ -225,21 +230,21 @@ builder.mutationFields((t) => ({
   updateOrganization: t.field({
     type: UpdateOrganizationSuccess,
     description: 'Vendor support: changes name, account number, region or partner.',
-    args: { input: t.arg({ type: UpdateOrganizationInput, required: true }) },
+    args: { input: t.arg({ type: UpdateOrganizationInput, required: true, description: 'The organization and what changes.' }) },
     errors: resultOf('updateOrganization', [E.InvalidInputError]),
     resolve: async (_root, { input }, ctx) => organizations.updateOrganization(ctx, await ctx.actor(), { ...input, organizationId: idArg(input.organizationId, 'Organization'), ...partnerArg(input.partnerId) }),
   }),
   setServicePlan: t.field({
     type: SetServicePlanSuccess,
     description: "Vendor support: creates or re-dates a customer's service plan (by name).",
-    args: { input: t.arg({ type: SetServicePlanInput, required: true }) },
+    args: { input: t.arg({ type: SetServicePlanInput, required: true, description: 'The organization and the plan.' }) },
     errors: resultOf('setServicePlan', [E.InvalidInputError]),
     resolve: async (_root, { input }, ctx) => organizations.setServicePlan(ctx, await ctx.actor(), { ...input, organizationId: idArg(input.organizationId, 'Organization') }),
   }),
   importOrganizations: t.field({
     type: ImportOrganizationsSuccess,
     description: `Vendor support: imports customers from CSV with the columns ${CSV_COLUMNS.join(',')} (header line required). Importing the same file again changes nothing.`,
-    args: { csv: t.arg.string({ required: true }), sendInvitations: t.arg.boolean({ defaultValue: false, description: 'E-mail each new administrator their invitation.' }) },
+    args: { csv: t.arg.string({ required: true, description: 'The file, as text (UTF-8), header line first; at most 2,000,000 characters.' }), sendInvitations: t.arg.boolean({ defaultValue: false, description: 'E-mail each new administrator their invitation.' }) },
     errors: resultOf('importOrganizations', [E.InvalidInputError]),
     resolve: async (_root, args, ctx) => ({ results: await organizations.importOrganizations(ctx, await ctx.actor(), { csv: args.csv, sendInvitations: args.sendInvitations ?? false }) }),
   }),

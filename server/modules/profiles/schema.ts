@@ -7,6 +7,7 @@ import * as profiles from './service.js';
 import { cancelEmailChange, confirmEmailChange, type EmailChangeOutcome } from './email-change.js';
 
 export const ProfileStatus = builder.enumType('ProfileStatus', {
+  description: 'Whether a profile can be used or was removed (removal is soft: the audit log keeps it).',
   values: {
     ACTIVE: { description: 'The profile can be used.' },
     REMOVED: { description: 'Removed by an administrator; kept for the audit log.' },
@@ -25,10 +26,10 @@ export const AssociationStatus = builder.enumType('AssociationStatus', {
 export const AccountProvider = builder.objectRef<{ key: string; displayName: string; description: string; signInUrl: string }>('AccountProvider').implement({
   description: 'A kind of sign-in account people can link: a personal account or a work-or-school account.',
   fields: (t) => ({
-    key: t.exposeString('key'),
-    displayName: t.exposeString('displayName'),
-    description: t.exposeString('description'),
-    signInUrl: t.exposeString('signInUrl'),
+    key: t.exposeString('key', { description: 'Stable name of the account type: `personal` or `work`.' }),
+    displayName: t.exposeString('displayName', { description: 'The name people see, e.g. "Personal account".' }),
+    description: t.exposeString('description', { description: 'One sentence on which accounts this is.' }),
+    signInUrl: t.exposeString('signInUrl', { description: 'Opens sign-in with this account type; add `?returnTo=/path` to come back.' }),
   }),
 });
 
@@ -47,15 +48,16 @@ export const Identity = builder.prismaNode('Identity', {
   fields: (t) => ({
     provider: t.field({
       type: AccountProvider,
+      description: 'The account type this identity signs in with.',
       select: { provider: true },
       resolve: (identity, _args, ctx) => {
         const found = accountProviders(ctx).find((p) => p.key === identity.provider);
         return found ?? { key: identity.provider, displayName: identity.provider, description: '', signInUrl: '' };
       },
     }),
-    email: t.exposeString('email', { nullable: true }),
-    displayName: t.exposeString('displayName', { nullable: true }),
-    lastSignInAt: t.expose('lastSignInAt', { type: 'DateTime', nullable: true }),
+    email: t.exposeString('email', { nullable: true, description: 'The address the provider gave at the last sign-in, if any. Not the key of the identity.' }),
+    displayName: t.exposeString('displayName', { nullable: true, description: 'The name the provider gave at the last sign-in, if any.' }),
+    lastSignInAt: t.expose('lastSignInAt', { type: 'DateTime', nullable: true, description: 'When this identity last signed in to Portico.' }),
   }),
 });
 
@@ -66,9 +68,9 @@ export const Profile = builder.prismaNode('Profile', {
   id: { field: 'id' },
   description: 'A professional in one organization.',
   fields: (t) => ({
-    givenName: t.exposeString('givenName'),
-    familyName: t.exposeString('familyName'),
-    displayName: t.string({ select: { givenName: true, familyName: true }, resolve: (p) => `${p.givenName} ${p.familyName}` }),
+    givenName: t.exposeString('givenName', { description: 'First name.' }),
+    familyName: t.exposeString('familyName', { description: 'Last name; lists sort by it.' }),
+    displayName: t.string({ description: 'Given and family name, as people see them.', select: { givenName: true, familyName: true }, resolve: (p) => `${p.givenName} ${p.familyName}` }),
     email: t.exposeString('email', { description: 'The confirmed address: links and security notices go here.' }),
     pendingEmail: t.string({
       nullable: true,
@@ -77,9 +79,9 @@ export const Profile = builder.prismaNode('Profile', {
       select: { ...privacySelect, emailChanges: { where: { confirmedAt: null, cancelledAt: null }, select: { newEmail: true }, take: 1 } },
       resolve: async (p, _args, ctx) => (maySeePrivate(await ctx.actor(), p) ? (p.emailChanges[0]?.newEmail ?? null) : null),
     }),
-    isAdministrator: t.exposeBoolean('isAdministrator'),
-    status: t.expose('status', { type: ProfileStatus }),
-    organization: t.relation('organization'),
+    isAdministrator: t.exposeBoolean('isAdministrator', { description: 'Whether this profile administers its organization.' }),
+    status: t.expose('status', { type: ProfileStatus, description: 'ACTIVE, or REMOVED by an administrator.' }),
+    organization: t.relation('organization', { description: 'The organization this profile belongs to.' }),
     associatedIdentity: t.field({
       type: Identity,
       nullable: true,
@@ -90,6 +92,7 @@ export const Profile = builder.prismaNode('Profile', {
     associatedAt: t.field({
       type: 'DateTime',
       nullable: true,
+      description: 'When the current account was linked. Null when none is, or when you may not see it.',
       select: { ...privacySelect, associatedAt: true },
       resolve: async (p, _args, ctx) => (maySeePrivate(await ctx.actor(), p) ? p.associatedAt : null),
     }),
@@ -111,8 +114,8 @@ export const Profile = builder.prismaNode('Profile', {
         return p.invitations.length > 0 ? ('INVITED' as const) : ('NOT_LINKED' as const);
       },
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the profile was added.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the profile last changed.' }),
   }),
 });
 
@@ -120,19 +123,20 @@ export const Profile = builder.prismaNode('Profile', {
 export const NewProfessionalInput = builder.inputType('NewProfessionalInput', {
   description: 'One professional to add. The e-mail is stored trimmed and lower-cased.',
   fields: (t) => ({
-    givenName: t.string({ required: true }),
-    familyName: t.string({ required: true }),
-    email: t.string({ required: true }),
-    isAdministrator: t.boolean({ defaultValue: false }),
+    givenName: t.string({ required: true, description: 'First name.' }),
+    familyName: t.string({ required: true, description: 'Last name.' }),
+    email: t.string({ required: true, description: 'Where the invitation goes; unique among the active profiles of the organization (R4).' }),
+    isAdministrator: t.boolean({ defaultValue: false, description: 'Make this person an administrator of the organization.' }),
   }),
 });
 
 export const AddProfessionalInput = builder.inputType('AddProfessionalInput', {
+  description: 'One professional to add to an organization. The e-mail is stored trimmed and lower-cased.',
   fields: (t) => ({
-    organizationId: t.id({ required: true }),
-    givenName: t.string({ required: true }),
-    familyName: t.string({ required: true }),
-    email: t.string({ required: true }),
+    organizationId: t.id({ required: true, description: 'The organization (an Organization id) the person joins.' }),
+    givenName: t.string({ required: true, description: 'First name.' }),
+    familyName: t.string({ required: true, description: 'Last name.' }),
+    email: t.string({ required: true, description: 'Where the invitation goes; unique among the active profiles of the organization (R4).' }),
     isAdministrator: t.boolean({ defaultValue: false, description: 'The first profile of an organization without an administrator becomes one anyway (R2).' }),
     sendInvitation: t.boolean({ defaultValue: true, description: 'E-mail the person their invitation link in the same transaction.' }),
   }),
@@ -141,9 +145,9 @@ export const AddProfessionalInput = builder.inputType('AddProfessionalInput', {
 export const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
   description: 'Fields left out (or null) stay as they are.',
   fields: (t) => ({
-    profileId: t.id({ required: true }),
-    givenName: t.string(),
-    familyName: t.string(),
+    profileId: t.id({ required: true, description: 'The profile to change.' }),
+    givenName: t.string({ description: 'New first name.' }),
+    familyName: t.string({ description: 'New last name.' }),
     email: t.string({
       description:
         'A new address. For a profile without a linked account it applies at once and revokes the links sent to the old one. For a linked profile it waits (pendingEmail) until the link sent to the new address is opened; the old address is told and can stop it.',
@@ -159,9 +163,9 @@ const UpdateMyProfileSuccess = profilePayload('UpdateMyProfileSuccess', 'Your pr
 export const UpdateMyProfileInput = builder.inputType('UpdateMyProfileInput', {
   description: 'Your own names and e-mail; a field left out stays as it is.',
   fields: (t) => ({
-    givenName: t.string(),
-    familyName: t.string(),
-    email: t.string(),
+    givenName: t.string({ description: 'New first name.' }),
+    familyName: t.string({ description: 'New last name.' }),
+    email: t.string({ description: 'A new address; for a linked profile it waits for the link sent to it (see UpdateProfileInput.email).' }),
   }),
 });
 const SetAdministratorSuccess = profilePayload('SetAdministratorSuccess', 'The profile as it is now.');
@@ -177,18 +181,19 @@ export const AddProfessionalsRowResult = builder.objectRef<profiles.RowResult>('
     profile: t.prismaField({
       type: Profile,
       nullable: true,
+      description: 'The new profile; null when this entry failed.',
       resolve: (query, row, _args, ctx) => (row.profileId ? ctx.db.profile.findUnique({ ...query, where: { id: row.profileId } }) : null),
     }),
-    error: t.field({ type: ErrorInterface, nullable: true, resolve: (row) => row.error }),
+    error: t.field({ type: ErrorInterface, nullable: true, description: 'Why this entry was not added; null when it was.', resolve: (row) => row.error }),
   }),
 });
 
 const AddProfessionalsSuccess = builder.objectRef<{ results: profiles.RowResult[] }>('AddProfessionalsSuccess').implement({
   description: 'One result per entry, in the order given. The valid entries were added even when others failed.',
   fields: (t) => ({
-    results: t.field({ type: [AddProfessionalsRowResult], resolve: (s) => s.results }),
-    addedCount: t.int({ resolve: (s) => s.results.filter((r) => r.profileId).length }),
-    failedCount: t.int({ resolve: (s) => s.results.filter((r) => r.error).length }),
+    results: t.field({ type: [AddProfessionalsRowResult], description: 'One per entry, in the order given.', resolve: (s) => s.results }),
+    addedCount: t.int({ description: 'How many entries were added.', resolve: (s) => s.results.filter((r) => r.profileId).length }),
+    failedCount: t.int({ description: 'How many entries failed.', resolve: (s) => s.results.filter((r) => r.error).length }),
   }),
 });
 
@@ -196,7 +201,7 @@ builder.mutationFields((t) => ({
   addProfessional: t.field({
     type: AddProfessionalSuccess,
     description: 'Managers: adds a professional to an organization and, unless told otherwise, e-mails their invitation.',
-    args: { input: t.arg({ type: AddProfessionalInput, required: true }) },
+    args: { input: t.arg({ type: AddProfessionalInput, required: true, description: 'Who to add, where.' }) },
     errors: resultOf('addProfessional', [E.DuplicateEmailError, E.InvalidInputError]),
     resolve: async (_root, { input }, ctx) =>
       profiles.addProfessional(ctx, await ctx.actor(), {
@@ -212,9 +217,9 @@ builder.mutationFields((t) => ({
     type: AddProfessionalsSuccess,
     description: `Managers: adds up to ${profiles.MAX_PROFESSIONALS_PER_CALL} professionals at once, one result per entry.`,
     args: {
-      organizationId: t.arg.id({ required: true }),
-      professionals: t.arg({ type: [NewProfessionalInput], required: true }),
-      sendInvitations: t.arg.boolean({ defaultValue: true }),
+      organizationId: t.arg.id({ required: true, description: 'The organization they all join.' }),
+      professionals: t.arg({ type: [NewProfessionalInput], required: true, description: 'The people to add.' }),
+      sendInvitations: t.arg.boolean({ defaultValue: true, description: 'E-mail each added person their invitation.' }),
     },
     errors: resultOf('addProfessionals', [E.InvalidInputError]),
     resolve: async (_root, args, ctx) => ({
@@ -228,42 +233,46 @@ builder.mutationFields((t) => ({
   updateProfile: t.field({
     type: UpdateProfileSuccess,
     description: 'Managers: changes names or e-mail.',
-    args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
+    args: { input: t.arg({ type: UpdateProfileInput, required: true, description: 'The profile and what changes.' }) },
     errors: resultOf('updateProfile', [E.DuplicateEmailError, E.InvalidInputError, E.LastAdministratorError]),
     resolve: async (_root, { input }, ctx) => profiles.updateProfile(ctx, await ctx.actor(), { ...input, profileId: idArg(input.profileId, 'Profile') }),
   }),
   updateMyProfile: t.field({
     type: UpdateMyProfileSuccess,
     description: 'Changes your own names or e-mail, for the profile you act as. An e-mail change cancels links sent to the old address.',
-    args: { input: t.arg({ type: UpdateMyProfileInput, required: true }) },
+    args: { input: t.arg({ type: UpdateMyProfileInput, required: true, description: 'What changes.' }) },
     errors: resultOf('updateMyProfile', [E.DuplicateEmailError, E.InvalidInputError]),
     resolve: async (_root, { input }, ctx) => profiles.updateMyProfile(ctx, await ctx.actor(), input),
   }),
   setAdministrator: t.field({
     type: SetAdministratorSuccess,
     description: 'Managers: grants or revokes administrator. The last active administrator cannot be revoked.',
-    args: { profileId: t.arg.id({ required: true }), isAdministrator: t.arg.boolean({ required: true }) },
+    args: { profileId: t.arg.id({ required: true, description: 'The profile.' }), isAdministrator: t.arg.boolean({ required: true, description: 'true grants, false revokes.' }) },
     errors: resultOf('setAdministrator', [E.LastAdministratorError, E.InvalidInputError]),
     resolve: async (_root, args, ctx) => profiles.setAdministrator(ctx, await ctx.actor(), { profileId: idArg(args.profileId, 'Profile'), isAdministrator: args.isAdministrator }),
   }),
   removeProfile: t.field({
     type: RemoveProfileSuccess,
     description: 'Managers: removes a profile (kept for the audit log). The last active administrator cannot be removed while others remain.',
-    args: { profileId: t.arg.id({ required: true }) },
+    args: { profileId: t.arg.id({ required: true, description: 'The profile to remove.' }) },
     errors: resultOf('removeProfile', [E.LastAdministratorError]),
     resolve: async (_root, args, ctx) => profiles.removeProfile(ctx, await ctx.actor(), { profileId: idArg(args.profileId, 'Profile') }),
   }),
   unlinkIdentity: t.field({
     type: UnlinkIdentitySuccess,
     description: 'Managers: detaches the linked sign-in account from a profile; a new link can then be sent.',
-    args: { profileId: t.arg.id({ required: true }) },
+    args: { profileId: t.arg.id({ required: true, description: 'The profile whose account is detached.' }) },
     errors: resultOf('unlinkIdentity', [E.InvalidInputError]),
     resolve: async (_root, args, ctx) => profiles.unlinkIdentity(ctx, await ctx.actor(), { profileId: idArg(args.profileId, 'Profile') }),
   }),
   designateAdministrator: t.field({
     type: DesignateAdministratorSuccess,
     description: "Vendor support: makes a profile an administrator, also when the organization has none left. `replacingProfileId` (the administrator who left) loses the role in the same call.",
-    args: { organizationId: t.arg.id({ required: true }), profileId: t.arg.id({ required: true }), replacingProfileId: t.arg.id() },
+    args: {
+      organizationId: t.arg.id({ required: true, description: 'The organization.' }),
+      profileId: t.arg.id({ required: true, description: 'The profile that becomes an administrator.' }),
+      replacingProfileId: t.arg.id({ description: 'The administrator who left: loses the role in the same call.' }),
+    },
     errors: resultOf('designateAdministrator', [E.InvalidInputError, E.LastAdministratorError]),
     resolve: async (_root, args, ctx) => {
       const replacing = args.replacingProfileId === null || args.replacingProfileId === undefined ? null : idArg(args.replacingProfileId, 'Profile');
@@ -282,7 +291,7 @@ const EmailChangeSuccess = (name: string, description: string) =>
     description,
     fields: (t) => ({
       email: t.exposeString('email', { description: "The profile's address now." }),
-      organizationName: t.exposeString('organizationName'),
+      organizationName: t.exposeString('organizationName', { description: "The profile's organization." }),
     }),
   });
 
@@ -293,14 +302,14 @@ builder.mutationFields((t) => ({
   confirmEmailChange: t.field({
     type: ConfirmEmailChangeSuccess,
     description: 'Public: confirms an e-mail change with the token from the link sent to the new address.',
-    args: { token: t.arg.string({ required: true }) },
+    args: { token: t.arg.string({ required: true, description: 'The token from the link (after #token=).' }) },
     errors: resultOf('confirmEmailChange', [E.EmailChangeLinkError, E.DuplicateEmailError]),
     resolve: (_root, { token }, ctx) => confirmEmailChange(ctx, token),
   }),
   cancelEmailChange: t.field({
     type: CancelEmailChangeSuccess,
     description: 'Public: stops a pending e-mail change with the token from the notice sent to the old address.',
-    args: { token: t.arg.string({ required: true }) },
+    args: { token: t.arg.string({ required: true, description: 'The token from the notice (after #cancel=).' }) },
     errors: resultOf('cancelEmailChange', [E.EmailChangeLinkError]),
     resolve: (_root, { token }, ctx) => cancelEmailChange(ctx, token),
   }),

@@ -13,10 +13,11 @@ interface ViewerShape { identityId: string | null; currentProfileId: string | nu
 export const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
   description: 'Whoever is asking: signed out, or an identity acting as one of its profiles.',
   fields: (t) => ({
-    signedIn: t.boolean({ resolve: (v) => v.identityId !== null }),
+    signedIn: t.boolean({ description: 'Whether a session is signed in. From another site (another origin) this is false: the session cookie is SameSite.', resolve: (v) => v.identityId !== null }),
     identity: t.prismaField({
       type: Identity,
       nullable: true,
+      description: 'The signed-in sign-in account; null when signed out.',
       resolve: (query, v, _args, ctx) => (v.identityId ? ctx.db.identity.findUnique({ ...query, where: { id: v.identityId } }) : null),
     }),
     currentProfile: t.prismaField({
@@ -94,14 +95,14 @@ const SelectProfileSuccess = profilePayload('SelectProfileSuccess', 'The session
 
 const SignOutEverywhereSuccess = builder.objectRef<{ endedSessions: number }>('SignOutEverywhereSuccess').implement({
   description: 'Every session of your account has ended, this one included.',
-  fields: (t) => ({ endedSessions: t.exposeInt('endedSessions') }),
+  fields: (t) => ({ endedSessions: t.exposeInt('endedSessions', { description: 'How many sessions ended, this one included.' }) }),
 });
 
 const EndSessionsSuccess = builder.objectRef<{ profileId: string; endedSessions: number }>('EndSessionsSuccess').implement({
   description: "The sessions of the account linked to the profile have ended; the person signs in again.",
   fields: (t) => ({
-    endedSessions: t.exposeInt('endedSessions'),
-    profile: t.prismaField({ type: Profile, resolve: (query, parent, _args, ctx) => ctx.db.profile.findUniqueOrThrow({ ...query, where: { id: parent.profileId } }) }),
+    endedSessions: t.exposeInt('endedSessions', { description: 'How many sessions ended.' }),
+    profile: t.prismaField({ type: Profile, description: 'The profile whose person was signed out.', resolve: (query, parent, _args, ctx) => ctx.db.profile.findUniqueOrThrow({ ...query, where: { id: parent.profileId } }) }),
   }),
 });
 
@@ -109,7 +110,7 @@ builder.mutationFields((t) => ({
   selectProfile: t.field({
     type: SelectProfileSuccess,
     description: 'Makes one of your profiles the current one. Switch any time; no need to sign out. The session gets a new id.',
-    args: { profileId: t.arg.id({ required: true }) },
+    args: { profileId: t.arg.id({ required: true, description: 'One of viewer.profiles.' }) },
     errors: resultOf('selectProfile', [E.NotYourProfileError, E.ServicePlanInactiveError]),
     resolve: async (_root, { profileId }, ctx) => {
       const outcome = await selectProfile(ctx, await ctx.actor(), idArg(profileId, 'Profile'));
@@ -126,7 +127,7 @@ builder.mutationFields((t) => ({
   endSessions: t.field({
     type: EndSessionsSuccess,
     description: "Managers: signs the person linked to this profile out everywhere (a lost device, someone leaving).",
-    args: { profileId: t.arg.id({ required: true }) },
+    args: { profileId: t.arg.id({ required: true, description: 'The profile whose linked account is signed out.' }) },
     errors: resultOf('endSessions', []),
     resolve: async (_root, { profileId }, ctx) => endSessionsOf(ctx, await ctx.actor(), idArg(profileId, 'Profile')),
   }),
