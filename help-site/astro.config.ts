@@ -89,6 +89,7 @@ export default defineConfig({
           label: 'Reference',
           items: [
             { slug: 'reference/graphiql-recipes' },
+            { slug: 'reference/client-apps' },
             { label: 'API reference', autogenerate: { directory: 'reference/api' } },
           ],
         },
