@@ -130,6 +130,14 @@ describe('production mode', () => {
     const cookie = `__Host-portico.sid=${encodeURIComponent(`s:${sid}.${mac}`)}`;
     expect((await introspect(cookie)).data?.__schema?.queryType?.name).toBe('Query');
     expect(await graphiql(cookie)).toBe(true);
+
+    // GraphiQL's page revalidates (304) for whoever may open it, and only for them.
+    const page = await fetch(`${local}/graphql`, { headers: { accept: 'text/html', cookie } });
+    const etag = page.headers.get('etag')!;
+    expect(etag).toBeTruthy();
+    const revalidate = (extra: Record<string, string>) => fetch(`${local}/graphql`, { headers: { accept: 'text/html', 'if-none-match': etag, ...extra } }).then((r) => r.status);
+    expect(await revalidate({ cookie })).toBe(304);
+    expect(await revalidate({})).not.toBe(304);
   });
 
   it('masks unexpected errors: the answer says nothing about the database', async () => {
