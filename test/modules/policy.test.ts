@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, maySeePrivate, privateProfileScope, profileScope, roleOf, scope, type Actor, type OrganizationAction, type OrganizationKind } from '../../server/modules/policy.js';
 import { createSqliteDatabase, type TestDatabase } from '../helpers/db.js';
 
-const ACTIONS: OrganizationAction[] = ['organization.see', 'organization.manage', 'organization.administer'];
+const ACTIONS: OrganizationAction[] = ['organization.see', 'organization.manage', 'organization.administer', 'organization.tokens'];
 
 let database: TestDatabase;
 let organizations: { id: string; partnerId: string | null; kind: OrganizationKind; name: string }[];
