@@ -137,6 +137,19 @@ describe('using a token', () => {
     expect((await app.db.apiToken.findUniqueOrThrow({ where: { id: localIdOf(id) } })).lastUsedAt).not.toBeNull();
   });
 
+  it('records its last use at most once a minute', async () => {
+    const { secret, id } = await token();
+    const lastUsed = async () => (await app.db.apiToken.findUniqueOrThrow({ where: { id: localIdOf(id) } })).lastUsedAt?.getTime();
+    await withToken(secret, PEOPLE, { id: fabrikam });
+    const first = await lastUsed();
+    expect(first).toBeDefined();
+    await withToken(secret, PEOPLE, { id: fabrikam });
+    expect(await lastUsed()).toBe(first);
+    app.travelDays(2 / 1440);
+    await withToken(secret, PEOPLE, { id: fabrikam });
+    expect(await lastUsed()).toBeGreaterThanOrEqual(first! + 120_000);
+  });
+
   it('is audited under the token\'s name', async () => {
     const { secret, id } = await token(alex, { name: 'HR sync' });
     const person = professional();
