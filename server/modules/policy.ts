@@ -67,15 +67,15 @@ export interface OrganizationRef {
 export type OrganizationAction = 'organization.see' | 'organization.manage' | 'organization.administer' | 'organization.tokens';
 
 /**
- * What an API token may do, as the role a profile would have (`role`), its rank (a token's role is never above
- * its creator's) and the kind of organization it belongs to (MEMBER fits every kind).
+ * What an API token may do, as the role a profile would have, and the kind of organization it belongs to (MEMBER
+ * fits every kind). A token's role is never above its creator's, by RANK.
  */
 export type ApiTokenRole = 'SUPPORT' | 'PARTNER' | 'ADMIN' | 'MEMBER';
-export const API_TOKEN_ROLES: Record<ApiTokenRole, { role: Role; rank: number; kind: OrganizationKind | null }> = {
-  SUPPORT: { role: 'SUPPORT', rank: 3, kind: 'VENDOR' },
-  PARTNER: { role: 'PARTNER', rank: 2, kind: 'PARTNER' },
-  ADMIN: { role: 'ADMIN', rank: 1, kind: 'CUSTOMER' },
-  MEMBER: { role: 'SELF', rank: 0, kind: null },
+export const API_TOKEN_ROLES: Record<ApiTokenRole, { role: Role; kind: OrganizationKind | null }> = {
+  SUPPORT: { role: 'SUPPORT', kind: 'VENDOR' },
+  PARTNER: { role: 'PARTNER', kind: 'PARTNER' },
+  ADMIN: { role: 'ADMIN', kind: 'CUSTOMER' },
+  MEMBER: { role: 'SELF', kind: null },
 };
 const RANK: Record<Role, number> = { SUPPORT: 3, PARTNER: 2, ADMIN: 1, SELF: 0 };
 
@@ -90,7 +90,7 @@ export function mayHoldTokenRole(creatorRole: Role, kind: OrganizationKind, toke
 /** Why mayHoldTokenRole says no: a role above the creator's own (or a creator who manages nothing), or a role of another kind of organization. */
 export function tokenRoleRefusal(creatorRole: Role, kind: OrganizationKind, tokenRole: ApiTokenRole): 'ABOVE_OWN' | 'OTHER_KIND' | null {
   const wanted = API_TOKEN_ROLES[tokenRole];
-  if (creatorRole === 'SELF' || RANK[creatorRole] < wanted.rank) return 'ABOVE_OWN';
+  if (creatorRole === 'SELF' || RANK[creatorRole] < RANK[wanted.role]) return 'ABOVE_OWN';
   return wanted.kind === null || wanted.kind === kind ? null : 'OTHER_KIND';
 }
 
