@@ -24,7 +24,7 @@ export interface Context extends Deps {
 export function createContextFactory(deps: Deps, cookiesOf: WeakMap<Request, string[]>) {
   return async (initial: YogaInitialContext & { req?: { socket?: { remoteAddress?: string }; ip?: string } }): Promise<Context> => {
     // An API token (Authorization: Bearer) replaces the session; a refused one ends the request here.
-    const tokenActor = await authenticateBearer({ db: deps.db, limiter: deps.services.apiTokenRequests, now: deps.services.now() }, initial.request.headers);
+    const tokenActor = await authenticateBearer({ ...deps, limiter: deps.services.apiTokenRequests, now: deps.services.now() }, initial.request.headers);
     const session = tokenActor ? null : await readSession(deps.db, deps.config, initial.request.headers.get('cookie'));
     let actor: Promise<Actor | null> | undefined = tokenActor ? Promise.resolve(tokenActor) : undefined;
     const responseCookies: string[] = [];

@@ -7,8 +7,9 @@
 import { RateLimiterPrisma, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { RateLimitedError, UnauthenticatedError } from '../../errors.js';
+import { DomainError, RateLimitedError, UnauthenticatedError } from '../../errors.js';
 import { formatDate } from '../../format.js';
+import type { Logger } from '../../logger.js';
 import { apiTokenDisplayName } from '../audit/service.js';
 import { hasAccessToday, isoDay, lastEndedPlan, PLAN_FIELDS } from '../organizations/plans.js';
 import { API_TOKEN_ROLES, mayHoldTokenRole, roleOf, type Actor, type ApiTokenRole } from '../policy.js';
@@ -52,6 +53,7 @@ export function bearerSecret(headers: Headers): string | null {
 
 export interface BearerDeps {
   db: Db;
+  logger: Logger;
   limiter: ApiTokenRequestLimiter;
   now: Date;
 }
@@ -63,7 +65,17 @@ export interface BearerDeps {
 export async function authenticateBearer(deps: BearerDeps, headers: Headers): Promise<Actor | null> {
   const secret = bearerSecret(headers);
   if (secret === null) return null;
-  if (headers.get('cookie')) {
+  try {
+    return await tokenActor(deps, secret, headers.get('cookie') !== null);
+  } catch (error) {
+    // Refusals are logged (never the secret: the reason names the token at most); they have no actor to audit.
+    if (error instanceof DomainError) deps.logger.warn({ code: error.code, reason: error.message }, 'API token refused');
+    throw error;
+  }
+}
+
+async function tokenActor(deps: BearerDeps, secret: string, withCookies: boolean): Promise<Actor> {
+  if (withCookies) {
     throw new UnauthenticatedError('API tokens are not accepted from a browser: this request carried cookies as well as a token. Send the token from a script or a server, without cookies.');
   }
   const token = isWellFormedApiTokenSecret(secret)
