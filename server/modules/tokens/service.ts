@@ -1,6 +1,5 @@
 // API tokens for integrations and scripts: created and revoked by the people who manage an organization, for their
 // own organization, with a role no higher than their own (policy: organization.tokens, mayHoldTokenRole).
-import type { Db, Tx } from '../../db/client.js';
 import { ForbiddenError, InvalidInputError } from '../../errors.js';
 import { formatDate } from '../../format.js';
 import { actorName, auditActorOf, writeAudit } from '../audit/service.js';
@@ -40,28 +39,38 @@ export async function createApiToken(deps: Deps, actorOrNull: Actor | null, inpu
   const expiresAt = new Date(now.getTime() + input.expiresInDays * 86_400_000);
   const { secret, hash, prefix } = newApiTokenSecret();
   const audit = auditActorOf(actor);
-  const apiTokenId = await deps.db.$transaction(async (tx) => {
-    await assertNameFree(tx, org.id, name);
-    const token = await tx.apiToken.create({
-      data: { organizationId: org.id, name, role: input.role, secretHash: hash, prefix, createdById: actor.profile.id, createdAt: now, expiresAt },
-      select: { id: true },
+  let apiTokenId: string;
+  try {
+    apiTokenId = await deps.db.$transaction(async (tx) => {
+      if (await tx.apiToken.findFirst({ where: { organizationId: org.id, name, revokedAt: null }, select: { id: true } })) throw nameTaken(name);
+      const token = await tx.apiToken.create({
+        data: { organizationId: org.id, name, role: input.role, secretHash: hash, prefix, createdById: actor.profile.id, createdAt: now, expiresAt },
+        select: { id: true },
+      });
+      await writeAudit(tx, audit, {
+        action: 'apiToken.create',
+        organizationId: org.id,
+        targetType: 'ApiToken',
+        targetId: token.id,
+        summary: `${actorName(audit)} created the API token «${name}» (${input.role}, expires ${formatDate(expiresAt)})`,
+        after: { name, role: input.role, prefix, expiresAt: expiresAt.toISOString() },
+      });
+      return token.id;
     });
-    await writeAudit(tx, audit, {
-      action: 'apiToken.create',
-      organizationId: org.id,
-      targetType: 'ApiToken',
-      targetId: token.id,
-      summary: `${actorName(audit)} created the API token «${name}» (${input.role}, expires ${formatDate(expiresAt)})`,
-      after: { name, role: input.role, prefix, expiresAt: expiresAt.toISOString() },
-    });
-    return token.id;
-  });
+  } catch (error) {
+    // Two creations with one name at once: the database's guard (a partial unique index, or a trigger) decides.
+    if (isNameClash(error)) throw nameTaken(name);
+    throw error;
+  }
   return { apiTokenId, secret };
 }
 
-async function assertNameFree(tx: Tx | Db, organizationId: string, name: string): Promise<void> {
-  const taken = await tx.apiToken.findFirst({ where: { organizationId, name, revokedAt: null }, select: { id: true } });
-  if (taken) throw new InvalidInputError('name', `A token named «${name}» already exists; revoke it first or choose another name.`);
+function nameTaken(name: string): InvalidInputError {
+  return new InvalidInputError('name', `A token named «${name}» already exists; revoke it first or choose another name.`);
+}
+
+function isNameClash(error: unknown): boolean {
+  return /ApiToken_one_name_per_organization/.test(String((error as Error | null)?.message));
 }
 
 /** Revoking is final and takes effect on the token's next request. Revoking a revoked token changes nothing. */
