@@ -203,9 +203,10 @@ describe('using a token', () => {
     }
   });
 
-  it('cannot reach another organization', async () => {
-    const { secret } = await token();
+  it('cannot reach another organization, and each refusal is audited under the token\'s name', async () => {
+    const { secret, id, name } = await token();
     expect(codeOf(await withToken(secret, PEOPLE, { id: wideWorld }))).toBe('FORBIDDEN');
+    await expect.poll(() => app.db.auditEvent.findFirst({ where: { action: 'access.refused', actorApiTokenId: localIdOf(id) } }).then((e) => e?.actorDisplayName)).toBe(`API token «${name}»`);
     const added = await withToken(secret, ADD, { input: { organizationId: wideWorld, ...professional(), sendInvitation: false } });
     expect(codeOf(added) ?? added.data?.addProfessional?.code).toBe('FORBIDDEN');
     expect((await withToken(secret, '{ organizations(first: 10) { edges { node { name } } } }')).data).toEqual({ organizations: { edges: [{ node: { name: DEMO.fabrikam } }] } });
