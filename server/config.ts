@@ -76,7 +76,7 @@ export interface Config {
   mailFrom: string;
   invitationTtlHours: number;
   corsOrigins: string[];
-  rateLimits: { linkRequestsPerAddressPerHour: number; linkRequestsPerClientPerHour: number };
+  rateLimits: { linkRequestsPerAddressPerHour: number; linkRequestsPerClientPerHour: number; apiTokenRequestsPerMinute: number };
   vendor: { name: string; supportEmail: string };
   /** Where the help site lives; typed errors link to pages below it. */
   helpUrl: string;
@@ -158,6 +158,7 @@ const envSchema = z.object({
   CORS_ORIGINS: optionalString,
   LINK_REQUESTS_PER_ADDRESS_PER_HOUR: int(5, 1, 1000),
   LINK_REQUESTS_PER_CLIENT_PER_HOUR: int(30, 1, 100000),
+  API_TOKEN_REQUESTS_PER_MINUTE: int(120, 1, 100000),
   VENDOR_NAME: optionalString,
   SUPPORT_EMAIL: optionalString,
   HELP_URL: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/ }).optional()),
@@ -358,6 +359,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: {
       linkRequestsPerAddressPerHour: e.LINK_REQUESTS_PER_ADDRESS_PER_HOUR,
       linkRequestsPerClientPerHour: e.LINK_REQUESTS_PER_CLIENT_PER_HOUR,
+      apiTokenRequestsPerMinute: e.API_TOKEN_REQUESTS_PER_MINUTE,
     },
     vendor: { name: e.VENDOR_NAME ?? 'Northwind Software', supportEmail: e.SUPPORT_EMAIL ?? 'support@northwind.example' },
     helpUrl: (e.HELP_URL ?? publicUrl).replace(/\/+$/, ''),

@@ -13,7 +13,7 @@ import { formatDate } from './format.js';
  * per code (/troubleshooting/<code>/) and each DomainError's `code` are checked against it.
  */
 export const ERROR_CODES = {
-  UNAUTHENTICATED: 'Not signed in, or the session ended: sign in (signInUrl) and try again.',
+  UNAUTHENTICATED: 'Not signed in, or the session ended: sign in (signInUrl) and try again. With an API token: the token was refused, and the message says why.',
   FORBIDDEN: 'Not allowed for the profile you act as, or it does not exist.',
   INVITATION_NOT_FOUND: 'No link has this token.',
   INVITATION_EXPIRED: "The link's time ran out before it was used.",

@@ -16,6 +16,7 @@ import { createMemoryMailer, createSmtpMailer, type Mailer } from './mail/mailer
 import { createMetrics, metricsEndpoint } from './metrics.js';
 import { startOutboxWorker, type OutboxWorker } from './mail/outbox.js';
 import { createLinkRequestLimiter } from './modules/invitations/rate-limit.js';
+import { createApiTokenRequestLimiter } from './modules/tokens/authenticate.js';
 import { startRetention } from './retention.js';
 import type { AppServices } from './services.js';
 
@@ -103,7 +104,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     metrics,
     options: { pollMs: config.outbox.pollMs, baseDelayMs: config.outbox.retryBaseMs, retryHorizonMs: config.outbox.retryHorizonHours * 3_600_000 },
   });
-  const services: AppServices = { now, mailQueued: () => outbox.wake(), linkRequests: createLinkRequestLimiter(db, config) };
+  const services: AppServices = { now, mailQueued: () => outbox.wake(), linkRequests: createLinkRequestLimiter(db, config), apiTokenRequests: createApiTokenRequestLimiter(db, config) };
   if (config.mode === 'demo' && (options.seed ?? true)) {
     if (await seedDemoData(db, { publicUrl: config.publicUrl, now: now(), config, services })) logger.info('loaded the demo data');
     const moved = await alignDemoIssuers(db, config.publicUrl);

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, describeConfig, loadConfig } from '../server/config.js';
 import { startServer, type RunningServer } from '../server/server.js';
 import { startMailCatcher, type MailCatcher } from '../server/dev/mail-catcher.js';
+import { newApiTokenSecret } from '../server/modules/tokens/secret.js';
 import { createSqliteDatabase, type TestDatabase } from './helpers/db.js';
 
 const production = {
@@ -138,6 +139,16 @@ describe('production mode', () => {
     const revalidate = (extra: Record<string, string>) => fetch(`${local}/graphql`, { headers: { accept: 'text/html', 'if-none-match': etag, ...extra } }).then((r) => r.status);
     expect(await revalidate({ cookie })).toBe(304);
     expect(await revalidate({})).not.toBe(304);
+
+    // Their API tokens likewise: a SUPPORT token explores, a read-only MEMBER token does not.
+    const withToken = async (role: 'SUPPORT' | 'MEMBER') => {
+      const { secret, hash, prefix } = newApiTokenSecret();
+      await db.apiToken.create({ data: { organizationId: vendor.id, name: `explorer ${role}`, role, secretHash: hash, prefix, createdById: profile.id, expiresAt: new Date(Date.now() + 86_400_000) } });
+      const response = await fetch(`${local}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }) });
+      return (await response.json()) as any;
+    };
+    expect((await withToken('SUPPORT')).data?.__schema?.queryType?.name).toBe('Query');
+    expect((await withToken('MEMBER')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('masks unexpected errors: the answer says nothing about the database', async () => {

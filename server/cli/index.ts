@@ -13,6 +13,7 @@ import { startOutboxWorker } from '../mail/outbox.js';
 import { SYSTEM_ACTOR, writeAudit } from '../modules/audit/service.js';
 import { diagnoseAccess } from '../modules/diagnosis/service.js';
 import { createLinkRequestLimiter } from '../modules/invitations/rate-limit.js';
+import { createApiTokenRequestLimiter } from '../modules/tokens/authenticate.js';
 import { issueInvitation } from '../modules/invitations/service.js';
 import { importOrganizations } from '../modules/organizations/service.js';
 import type { AppServices } from '../services.js';
@@ -26,7 +27,7 @@ const USAGE = `Usage: npm run portico -- <command>
   diagnose <email>                  why a person cannot get in, and the fix`;
 
 function servicesFor(db: Db, config: Config): AppServices {
-  return { now: () => new Date(), mailQueued: () => {}, linkRequests: createLinkRequestLimiter(db, config) };
+  return { now: () => new Date(), mailQueued: () => {}, linkRequests: createLinkRequestLimiter(db, config), apiTokenRequests: createApiTokenRequestLimiter(db, config) };
 }
 
 /** Sends what the command queued, when a mail server is configured; otherwise the running server's worker will. */

@@ -31,9 +31,9 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: async (ctx) => ({
-      signedIn: ctx.session !== null,
+      signedIn: ctx.session !== null || ctx.apiToken !== null,
     }),
-    unauthorizedError: (_parent, ctx) => toGraphQLError(ctx.session ? new ForbiddenError() : new UnauthenticatedError(), ctx.config),
+    unauthorizedError: (_parent, ctx) => toGraphQLError(ctx.session || ctx.apiToken ? new ForbiddenError() : new UnauthenticatedError(), ctx.config),
   },
   prisma: {
     client: (ctx) => ctx.db,

@@ -4,12 +4,15 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import { readSession, type SessionInfo } from '../auth/session.js';
 import type { Deps } from '../modules/deps.js';
-import { loadActor, type Actor } from '../modules/policy.js';
+import { loadActor, type Actor, type ApiTokenRef } from '../modules/policy.js';
+import { authenticateBearer } from '../modules/tokens/authenticate.js';
 
 export type { Actor };
 
 export interface Context extends Deps {
   session: SessionInfo | null;
+  /** The API token the request came with (then `session` is null). */
+  apiToken: ApiTokenRef | null;
   /** The client's address as express sees it through the trusted proxies, for per-client rate limits. */
   clientAddress: string;
   actor(): Promise<Actor | null>;
@@ -20,13 +23,16 @@ export interface Context extends Deps {
 /** `cookiesOf` lets the response find the cookies a resolver set for its request. */
 export function createContextFactory(deps: Deps, cookiesOf: WeakMap<Request, string[]>) {
   return async (initial: YogaInitialContext & { req?: { socket?: { remoteAddress?: string }; ip?: string } }): Promise<Context> => {
-    const session = await readSession(deps.db, deps.config, initial.request.headers.get('cookie'));
-    let actor: Promise<Actor | null> | undefined;
+    // An API token (Authorization: Bearer) replaces the session; a refused one ends the request here.
+    const tokenActor = await authenticateBearer({ ...deps, limiter: deps.services.apiTokenRequests, now: deps.services.now() }, initial.request.headers);
+    const session = tokenActor ? null : await readSession(deps.db, deps.config, initial.request.headers.get('cookie'));
+    let actor: Promise<Actor | null> | undefined = tokenActor ? Promise.resolve(tokenActor) : undefined;
     const responseCookies: string[] = [];
     cookiesOf.set(initial.request, responseCookies);
     return {
       ...deps,
       session,
+      apiToken: tokenActor?.token ?? null,
       clientAddress: initial.req?.ip ?? initial.req?.socket?.remoteAddress ?? 'unknown',
       actor: () => (actor ??= session ? loadActor(deps.db, session, deps.services.now()) : Promise.resolve(null)),
       responseCookies,

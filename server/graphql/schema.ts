@@ -8,6 +8,7 @@ import '../modules/viewer/schema.js';
 import '../modules/invitations/schema.js';
 import '../modules/diagnosis/schema.js';
 import '../modules/audit/schema.js';
+import '../modules/tokens/schema.js';
 import '../modules/node/schema.js';
 
 let built: GraphQLSchema | undefined;

@@ -10,6 +10,7 @@ import { createYoga, type Plugin } from 'graphql-yoga';
 import { readSession } from '../auth/session.js';
 import type { Deps } from '../modules/deps.js';
 import { loadActor } from '../modules/policy.js';
+import { bearerSecret } from '../modules/tokens/authenticate.js';
 import { createContextFactory } from './context.js';
 import { createMaskError } from './errors.js';
 import { mayExplore, useRefusalRecord, useRequestGuards } from './guards.js';
@@ -37,6 +38,11 @@ function useGraphiqlEtag(etags: Set<string>): Plugin {
       response.headers.set('cache-control', 'private, no-cache');
     },
   };
+}
+
+function useCSRFPreventionUnlessBearer(): Plugin {
+  const csrf = useCSRFPrevention({ requestHeaders: [CSRF_HEADER] });
+  return { onRequestParse: (payload) => (bearerSecret(payload.request.headers) === null ? csrf.onRequestParse?.(payload) : undefined) };
 }
 
 /** `plugins`: the app's own cross-cutting ones (metrics). */
@@ -73,8 +79,9 @@ export function createGraphqlHandler(deps: Deps, plugins: Plugin[] = []) {
     plugins: [
       useRequestGuards(config, cookiesOf),
       // A simple (form or GET) request needs this header to run, so a page on another site cannot make a
-      // signed-in browser run a mutation; JSON requests are never simple and pass.
-      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      // signed-in browser run a mutation; JSON requests are never simple and pass. So do API token requests: a
+      // browser never adds a Bearer header by itself, and one that comes with cookies is refused.
+      useCSRFPreventionUnlessBearer(),
       EnvelopArmorPlugin({
         maxDepth: { n: config.graphql.maxDepth },
         maxAliases: { n: config.graphql.maxAliases },

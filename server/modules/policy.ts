@@ -25,7 +25,15 @@ export interface ActingProfile {
 /** Why a session's chosen profile no longer acts. */
 export type LostProfile = { reason: 'SERVICE_PLAN_INACTIVE'; organizationName: string; planEndedOn: string | null } | { reason: 'UNAVAILABLE' };
 
+/** The API token a request was made with (server/modules/tokens/). */
+export interface ApiTokenRef {
+  id: string;
+  name: string;
+  role: ApiTokenRole;
+}
+
 export interface Actor {
+  /** For an API token: '' (it acts for its organization, as no identity), which matches no identity or profile. */
   identityId: string;
   /** The session row, for changes to the session itself (switching, signing out everywhere). */
   sessionKey: string;
@@ -35,6 +43,8 @@ export interface Actor {
   /** What the acting profile allows; null without one. */
   role: Role | null;
   lostProfile: LostProfile | null;
+  /** Set when the request came with an API token instead of a session; `profile` is then the token's organization. */
+  token?: ApiTokenRef | null;
 }
 
 export type ActingActor = Actor & { profile: ActingProfile; role: Role };
@@ -49,9 +59,40 @@ export interface OrganizationRef {
  * - `organization.see`: name, plans, administrators (whom to ask for access): your own organization and those you manage;
  * - `organization.manage`: its people, their links, its audit log, diagnoses: customer administrators their own,
  *   partner administrators theirs and the customers they serve, support all;
- * - `organization.administer`: create, rename, plans, imports, designating an administrator: support only.
+ * - `organization.administer`: create, rename, plans, imports, designating an administrator: support only;
+ * - `organization.tokens`: create, list and revoke an organization's API tokens: the people who manage it, for
+ *   their own organization only (a partner's token then acts on the customers it serves; support's on all), and
+ *   never with a token, so that a leaked token cannot mint others that outlive its revocation.
  */
-export type OrganizationAction = 'organization.see' | 'organization.manage' | 'organization.administer';
+export type OrganizationAction = 'organization.see' | 'organization.manage' | 'organization.administer' | 'organization.tokens';
+
+/**
+ * What an API token may do, as the role a profile would have, and the kind of organization it belongs to (MEMBER
+ * fits every kind). A token's role is never above its creator's, by RANK.
+ */
+export type ApiTokenRole = 'SUPPORT' | 'PARTNER' | 'ADMIN' | 'MEMBER';
+export const API_TOKEN_ROLES: Record<ApiTokenRole, { role: Role; kind: OrganizationKind | null }> = {
+  SUPPORT: { role: 'SUPPORT', kind: 'VENDOR' },
+  PARTNER: { role: 'PARTNER', kind: 'PARTNER' },
+  ADMIN: { role: 'ADMIN', kind: 'CUSTOMER' },
+  MEMBER: { role: 'SELF', kind: null },
+};
+const RANK: Record<Role, number> = { SUPPORT: 3, PARTNER: 2, ADMIN: 1, SELF: 0 };
+
+/**
+ * Whether someone with `creatorRole` in an organization of this kind may hold a token with `tokenRole` there: at
+ * creation, and again at every use (a creator who lost the role takes their tokens' rights with them).
+ */
+export function mayHoldTokenRole(creatorRole: Role, kind: OrganizationKind, tokenRole: ApiTokenRole): boolean {
+  return tokenRoleRefusal(creatorRole, kind, tokenRole) === null;
+}
+
+/** Why mayHoldTokenRole says no: a role above the creator's own (or a creator who manages nothing), or a role of another kind of organization. */
+export function tokenRoleRefusal(creatorRole: Role, kind: OrganizationKind, tokenRole: ApiTokenRole): 'ABOVE_OWN' | 'OTHER_KIND' | null {
+  const wanted = API_TOKEN_ROLES[tokenRole];
+  if (creatorRole === 'SELF' || RANK[creatorRole] < RANK[wanted.role]) return 'ABOVE_OWN';
+  return wanted.kind === null || wanted.kind === kind ? null : 'OTHER_KIND';
+}
 
 export function roleOf(profile: { isAdministrator: boolean; organizationKind: OrganizationKind }): Role {
   if (profile.organizationKind === 'VENDOR') return 'SUPPORT';
@@ -64,6 +105,7 @@ export function can(actor: Actor | null, action: OrganizationAction, org: Organi
   const profile = actor?.profile;
   if (!actor || !profile) return false;
   const own = org.id === profile.organizationId;
+  if (action === 'organization.tokens') return own && !actor.token && actor.role !== 'SELF';
   switch (actor.role) {
     case 'SUPPORT':
       return true;
@@ -85,6 +127,7 @@ export function scope(actor: Actor | null, action: OrganizationAction): Prisma.O
   const profile = actor?.profile;
   if (!actor || !profile) return null;
   const own = { id: profile.organizationId };
+  if (action === 'organization.tokens') return !actor.token && actor.role !== 'SELF' ? own : null;
   switch (actor.role) {
     case 'SUPPORT':
       return {};
@@ -123,15 +166,22 @@ export function profileScope(actor: Actor | null): Prisma.ProfileWhereInput | nu
   return { OR: [own, ...(seen ? [{ isAdministrator: true, status: 'ACTIVE' as const, organization: seen }] : [])] };
 }
 
-/** The signed-in identity; UNAUTHENTICATED otherwise. */
+/** The signed-in identity, as a person (an API token acts as nobody); UNAUTHENTICATED otherwise. */
 export function requireSignedIn(actor: Actor | null): Actor {
   if (!actor) throw new UnauthenticatedError();
+  if (actor.token) throw new ForbiddenError('An API token acts for its organization, not as a person: sign in to do this.');
   return actor;
 }
 
-/** The signed-in identity acting as a profile; otherwise why not (signed out, plan ended, none chosen). */
+/** requireActing, as a person acting as their own profile (My profile, my links); never an API token. */
+export function requireActingPerson(actor: Actor | null): ActingActor {
+  return requireActing(requireSignedIn(actor));
+}
+
+/** The signed-in identity (or API token) acting as a profile; otherwise why not (signed out, plan ended, none chosen). */
 export function requireActing(actor: Actor | null): ActingActor {
-  const signedIn = requireSignedIn(actor);
+  if (!actor) throw new UnauthenticatedError();
+  const signedIn = actor;
   if (signedIn.profile && signedIn.role) return signedIn as ActingActor;
   throw (signedIn.lostProfile && lostProfileError(signedIn.lostProfile)) ?? new ForbiddenError('Choose the profile you are acting as first (Choose profile).');
 }

@@ -62,6 +62,19 @@ function guardsOn(name: string, open: () => Promise<TestDatabase>) {
     await expect(db.$executeRawUnsafe(`INSERT INTO "AuditEvent" ("id", "action", "actorRole", "summary") VALUES ('bad', 'x', 'KING', 'x')`)).rejects.toThrow();
     await db.$executeRawUnsafe(`INSERT INTO "AuditEvent" ("id", "action", "actorRole", "summary") VALUES ('good', 'x', 'SYSTEM', 'x')`);
   });
+
+  it('an API token expires after its creation and within a year; one unrevoked token per name in an organization', async () => {
+    const createdAt = new Date('2026-03-01T12:00:00Z');
+    const token = (name: string, hash: string, extra: Record<string, unknown> = {}) =>
+      db.apiToken.create({ data: { organizationId, name, role: 'ADMIN', secretHash: hash.repeat(64), prefix: 'ptk_abcdef', createdById: profileId, createdAt, expiresAt: new Date('2026-09-01T12:00:00Z'), ...extra } });
+    await expect(token('late', '1', { expiresAt: new Date('2027-03-03T12:00:00Z') })).rejects.toThrow();
+    await expect(token('before', '2', { expiresAt: new Date('2026-02-28T12:00:00Z') })).rejects.toThrow();
+    const first = await token('ci', '3', { expiresAt: new Date('2027-03-01T12:00:00Z') });
+    await expect(token('ci', '4')).rejects.toThrow();
+    await expect(db.apiToken.update({ where: { id: first.id }, data: { expiresAt: new Date('2028-01-01T00:00:00Z') } })).rejects.toThrow();
+    await db.apiToken.update({ where: { id: first.id }, data: { revokedAt: new Date() } });
+    await token('ci', '5');
+  });
 }
 
 describe('database guards on SQLite', () => {

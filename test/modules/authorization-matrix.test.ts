@@ -5,7 +5,8 @@ import { getNamedType, isObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSchema } from '../../server/graphql/schema.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { DEMO, globalId, professional } from '../helpers/factories.js';
+import { randomUUID } from 'node:crypto';
+import { DEMO, globalId, localIdOf, professional } from '../helpers/factories.js';
 import type { GraphqlResult, HttpClient } from '../helpers/http-client.js';
 import { mailTo, tokenFrom } from '../helpers/mail.js';
 
@@ -18,6 +19,8 @@ interface World {
   orgName: string;
   /** Each actor's own current profile (null for anonymous). */
   own: Record<Who, string | null>;
+  /** Each actor's own organization (the matrix customer for anonymous). */
+  ownOrg: Record<Who, string>;
 }
 
 interface Row {
@@ -73,6 +76,18 @@ async function signIn(who: Who): Promise<HttpClient> {
   return client;
 }
 
+/** An API token of the actor's own organization (the matrix customer's for anonymous), written straight to the database. */
+async function tokenOf(world: World, who: Who): Promise<string> {
+  const organizationId = localIdOf(world.ownOrg[who]);
+  const createdById = localIdOf(world.own[who] ?? world.own.professional!);
+  const token = await app.db.apiToken.create({
+    data: { organizationId, name: `matrix ${who} ${randomUUID()}`, role: 'MEMBER', secretHash: randomUUID().replace(/-/g, '').repeat(2), prefix: 'ptk_matrix', createdById, expiresAt: new Date(Date.now() + 86_400_000) },
+  });
+  return globalId('ApiToken', token.id);
+}
+
+const CREATE_TOKEN = `mutation ($org: ID!, $name: String!) { createApiToken(input: { organizationId: $org, name: $name, role: MEMBER, expiresInDays: 7 }) ${union('CreateApiTokenSuccess')} }`;
+
 const rows: Row[] = [
   { field: 'viewer', query: '{ viewer { __typename } }', expected: all('Viewer') },
   { field: 'accountProviders', query: '{ accountProviders { key } }', expected: all('2 items') },
@@ -87,6 +102,43 @@ const rows: Row[] = [
     query: 'query ($id: ID!) { organization(id: $id) { __typename profiles(first: 5) { totalCount } auditEvents(first: 5) { edges { cursor } } } }',
     variables: (w) => ({ id: w.org }),
     expected: { anonymous: 'UNAUTHENTICATED', professional: 'FORBIDDEN', adminOfAnother: 'FORBIDDEN', partnerUnserved: 'FORBIDDEN', partnerServed: 'Organization', support: 'Organization' },
+  },
+  {
+    field: 'organization',
+    query: 'query ($id: ID!) { organization(id: $id) { __typename apiTokens(first: 5) { totalCount } } }',
+    variables: (w, who) => ({ id: w.ownOrg[who] }),
+    expected: { anonymous: 'UNAUTHENTICATED', professional: 'FORBIDDEN', adminOfAnother: 'Organization', partnerUnserved: 'Organization', partnerServed: 'Organization', support: 'Organization' },
+  },
+  {
+    field: 'organization',
+    query: 'query ($id: ID!) { organization(id: $id) { __typename apiTokens(first: 5) { totalCount } } }',
+    variables: (w) => ({ id: w.org }),
+    expected: { anonymous: 'UNAUTHENTICATED', professional: 'FORBIDDEN', adminOfAnother: 'FORBIDDEN', partnerUnserved: 'FORBIDDEN', partnerServed: 'FORBIDDEN', support: 'FORBIDDEN' },
+  },
+  {
+    field: 'createApiToken',
+    query: CREATE_TOKEN,
+    variables: (w, who) => ({ org: w.ownOrg[who], name: `matrix ${randomUUID()}` }),
+    expected: { ...managers('CreateApiTokenSuccess'), adminOfAnother: 'CreateApiTokenSuccess', partnerUnserved: 'CreateApiTokenSuccess' },
+  },
+  {
+    // Only for one's own organization: neither the partner that serves the customer nor support.
+    field: 'createApiToken',
+    query: CREATE_TOKEN,
+    variables: (w) => ({ org: w.org, name: `matrix ${randomUUID()}` }),
+    expected: { ...managers('FORBIDDEN'), partnerServed: 'FORBIDDEN', support: 'FORBIDDEN' },
+  },
+  {
+    field: 'revokeApiToken',
+    query: `mutation ($id: ID!) { revokeApiToken(apiTokenId: $id) ${union('RevokeApiTokenSuccess')} }`,
+    variables: async (w, who) => ({ id: await tokenOf(w, who) }),
+    expected: { ...managers('RevokeApiTokenSuccess'), adminOfAnother: 'RevokeApiTokenSuccess', partnerUnserved: 'RevokeApiTokenSuccess' },
+  },
+  {
+    field: 'revokeApiToken',
+    query: `mutation ($id: ID!) { revokeApiToken(apiTokenId: $id) ${union('RevokeApiTokenSuccess')} }`,
+    variables: async (w) => ({ id: await tokenOf(w, 'anonymous') }),
+    expected: { ...managers('FORBIDDEN'), partnerServed: 'FORBIDDEN', support: 'FORBIDDEN' },
   },
   {
     field: 'organizations',
@@ -294,11 +346,13 @@ beforeAll(async () => {
   }
   for (const who of ACTORS) clients[who] = await signIn(who);
   const own = {} as Record<Who, string | null>;
+  const ownOrg = {} as Record<Who, string>;
   for (const who of ACTORS) {
-    const viewer = await clients[who].graphql<any>('{ viewer { currentProfile { id } } }');
+    const viewer = await clients[who].graphql<any>('{ viewer { currentProfile { id organization { id } } } }');
     own[who] = viewer.data.viewer.currentProfile?.id ?? null;
+    ownOrg[who] = viewer.data.viewer.currentProfile?.organization.id ?? globalId('Organization', org.id);
   }
-  world = { org: globalId('Organization', org.id), orgLocal: org.id, orgName: org.name, own };
+  world = { org: globalId('Organization', org.id), orgLocal: org.id, orgName: org.name, own, ownOrg };
   expect(Object.values(own).filter(Boolean)).toHaveLength(ACTORS.length - 1);
 });
 

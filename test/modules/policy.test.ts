@@ -2,10 +2,10 @@
 // are asked about every organization for every kind of actor and every action, against a real database; they must
 // give the same answer each time, or some list would show what a single read refuses (or the reverse).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { can, maySeePrivate, privateProfileScope, profileScope, roleOf, scope, type Actor, type OrganizationAction, type OrganizationKind } from '../../server/modules/policy.js';
+import { can, mayHoldTokenRole, maySeePrivate, privateProfileScope, profileScope, roleOf, scope, tokenRoleRefusal, type Actor, type OrganizationAction, type OrganizationKind, type Role } from '../../server/modules/policy.js';
 import { createSqliteDatabase, type TestDatabase } from '../helpers/db.js';
 
-const ACTIONS: OrganizationAction[] = ['organization.see', 'organization.manage', 'organization.administer'];
+const ACTIONS: OrganizationAction[] = ['organization.see', 'organization.manage', 'organization.administer', 'organization.tokens'];
 
 let database: TestDatabase;
 let organizations: { id: string; partnerId: string | null; kind: OrganizationKind; name: string }[];
@@ -101,5 +101,19 @@ describe('policy: the predicate and the filter agree', () => {
     expect(named('administrator of Partner A', 'organization.administer')).toEqual([]);
     expect(named('professional of Vendor', 'organization.administer')).toHaveLength(organizations.length);
     expect(named('signed in, no profile', 'organization.see')).toEqual([]);
+    expect(named('administrator of Partner A', 'organization.tokens')).toEqual(['Partner A']);
+    expect(named('professional of Vendor', 'organization.tokens')).toEqual(['Vendor']);
+    expect(named('professional of Served by A', 'organization.tokens')).toEqual([]);
+  });
+
+  it('gives an API token at most its creator\'s role, of its organization\'s kind (MEMBER fits all)', () => {
+    const holdable = (creator: Role, kind: OrganizationKind) => (['SUPPORT', 'PARTNER', 'ADMIN', 'MEMBER'] as const).filter((r) => mayHoldTokenRole(creator, kind, r));
+    expect(holdable('SUPPORT', 'VENDOR')).toEqual(['SUPPORT', 'MEMBER']);
+    expect(holdable('PARTNER', 'PARTNER')).toEqual(['PARTNER', 'MEMBER']);
+    expect(holdable('ADMIN', 'CUSTOMER')).toEqual(['ADMIN', 'MEMBER']);
+    expect(holdable('SELF', 'CUSTOMER')).toEqual([]);
+    expect(tokenRoleRefusal('ADMIN', 'CUSTOMER', 'PARTNER')).toBe('ABOVE_OWN');
+    expect(tokenRoleRefusal('ADMIN', 'CUSTOMER', 'SUPPORT')).toBe('ABOVE_OWN');
+    expect(tokenRoleRefusal('SUPPORT', 'VENDOR', 'ADMIN')).toBe('OTHER_KIND');
   });
 });

@@ -11,6 +11,8 @@ export interface AuditActor {
   profileId: string | null;
   displayName: string | null;
   role: AuditRole;
+  /** The API token the change was made with, if any. */
+  apiTokenId?: string | null;
 }
 
 /**
@@ -37,6 +39,8 @@ export const AUDIT_ACTIONS = {
   INVITATION_REVOKE: { value: 'invitation.revoke', description: 'A link was cancelled.' },
   INVITATION_ACCEPT: { value: 'invitation.accept', description: 'A link was used to link a sign-in account.' },
   ASSOCIATION_REPLACE: { value: 'association.replace', description: 'A different sign-in account replaced the linked one (R7).' },
+  API_TOKEN_CREATE: { value: 'apiToken.create', description: 'An API token was created.' },
+  API_TOKEN_REVOKE: { value: 'apiToken.revoke', description: 'An API token was revoked.' },
   ACCESS_REFUSED: { value: 'access.refused', description: 'A signed-in person was refused an operation.' },
 } as const;
 
@@ -56,14 +60,23 @@ export interface AuditInput {
 
 export const SYSTEM_ACTOR: AuditActor = { identityId: null, profileId: null, displayName: 'Portico', role: 'SYSTEM' };
 
-/** The audit view of whoever is acting; a signed-in identity with no current profile acts as itself (SELF). */
+/**
+ * The audit view of whoever is acting; a signed-in identity with no current profile acts as itself (SELF). An API
+ * token is named as the actor ("API token «name»"), with the role it acts with.
+ */
 export function auditActorOf(actor: Actor): AuditActor {
+  if (actor.token) return { identityId: null, profileId: null, apiTokenId: actor.token.id, displayName: apiTokenDisplayName(actor.token.name), role: actor.role ?? 'SELF' };
   return {
     identityId: actor.identityId,
     profileId: actor.profile?.id ?? null,
     displayName: actor.profile?.displayName ?? actor.identityDisplayName,
     role: actor.role ?? 'SELF',
   };
+}
+
+/** How an API token is named wherever it acts: in the audit log and in summaries. */
+export function apiTokenDisplayName(name: string): string {
+  return `API token «${name}»`;
 }
 
 export async function writeAudit(tx: Tx, actor: AuditActor, input: AuditInput): Promise<void> {
@@ -75,6 +88,7 @@ export function auditRow(actor: AuditActor, input: AuditInput) {
     action: input.action,
     actorIdentityId: actor.identityId,
     actorProfileId: actor.profileId,
+    actorApiTokenId: actor.apiTokenId ?? null,
     actorDisplayName: actor.displayName,
     actorRole: actor.role,
     organizationId: input.organizationId,

@@ -3,7 +3,7 @@
 import { ForbiddenError, InvitationExpiredError, ProfileRemovedError } from '../../errors.js';
 import { auditActorOf, writeAudit } from '../audit/service.js';
 import type { Deps } from '../deps.js';
-import { requireActing, requireAllowed, type Actor } from '../policy.js';
+import { requireActing, requireActingPerson, requireAllowed, type Actor } from '../policy.js';
 import { invitationError, issueInvitation, type InvitationError } from './service.js';
 
 const profileForMail = {
@@ -21,7 +21,7 @@ const profileForMail = {
  * that is what stops a profile from being moved to an account at an address nobody confirmed.
  */
 export async function sendMyAssociationEmail(deps: Deps, actorOrNull: Actor | null, clientAddress: string): Promise<{ invitationId: string }> {
-  const actor = requireActing(actorOrNull);
+  const actor = requireActingPerson(actorOrNull);
   const profile = await deps.db.profile.findUniqueOrThrow({ where: { id: actor.profile.id }, select: profileForMail });
   const limited = await deps.services.linkRequests.consume(profile.email, clientAddress);
   if (limited) throw limited;

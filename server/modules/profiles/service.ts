@@ -9,7 +9,7 @@ import { normalizeEmail, normalizeName } from '../input.js';
 import { assertEmailFree, cancelPendingEmailChanges, requestEmailChange } from './email-change.js';
 import { issueInvitation, issueInvitations, revokePendingInvitations } from '../invitations/service.js';
 import { administratorCount, assertAdministered, lockOrganization } from '../organizations/service.js';
-import { organizationRef, requireActing, requireAllowed, type ActingActor, type Actor } from '../policy.js';
+import { organizationRef, requireActing, requireActingPerson, requireAllowed, type ActingActor, type Actor } from '../policy.js';
 
 export const MAX_PROFESSIONALS_PER_CALL = 1000;
 
@@ -180,7 +180,7 @@ export async function updateProfile(deps: Deps, actor: Actor | null, input: { pr
 
 /** A person's own names and e-mail, for the profile they act as (as SELF in the audit log). */
 export async function updateMyProfile(deps: Deps, actorOrNull: Actor | null, input: Omit<ProfileChanges, 'sendInvitation'>): Promise<{ profileId: string }> {
-  const actor = requireActing(actorOrNull);
+  const actor = requireActingPerson(actorOrNull);
   const profile = await deps.db.profile.findUniqueOrThrow({ where: { id: actor.profile.id }, select: manageable });
   return changeProfile(deps, { ...auditActorOf(actor), role: 'SELF' }, profile, { ...input, sendInvitation: false });
 }
