@@ -26,6 +26,22 @@ export const ServicePlan = builder.prismaNode('ServicePlan', {
   }),
 });
 
+const ProfileOrder = builder.enumType('ProfileOrder', {
+  description: 'How a list of profiles is sorted.',
+  values: {
+    NAME: { description: 'By family name, then given name.' },
+    EMAIL: { description: 'By e-mail address.' },
+    NEWEST: { description: 'The most recently added first.' },
+  } as const,
+});
+
+/** Every order ends on the id, so a cursor page never repeats or skips a profile. */
+function profileOrder(order: 'NAME' | 'EMAIL' | 'NEWEST') {
+  if (order === 'EMAIL') return [{ email: 'asc' as const }, { id: 'asc' as const }];
+  if (order === 'NEWEST') return [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
+  return [{ familyName: 'asc' as const }, { givenName: 'asc' as const }, { id: 'asc' as const }];
+}
+
 export const Organization = builder.prismaNode('Organization', {
   id: { field: 'id' },
   description: "A vendor's customer account, a partner, or the vendor itself.",
@@ -61,6 +77,7 @@ export const Organization = builder.prismaNode('Organization', {
         args: {
           search: t.arg.string({ description: 'Part of a name or e-mail.' }),
           includeRemoved: t.arg.boolean({ defaultValue: false }),
+          orderBy: t.arg({ type: ProfileOrder, defaultValue: 'NAME', description: 'The order of the list; by family name unless told.' }),
         },
         query: (args, ctx) => {
           const text = args.search?.trim();
@@ -71,7 +88,7 @@ export const Organization = builder.prismaNode('Organization', {
                 ? { OR: [{ givenName: organizations.containsText(ctx, text) }, { familyName: organizations.containsText(ctx, text) }, { email: organizations.containsText(ctx, text.toLowerCase()) }] }
                 : {}),
             },
-            orderBy: [{ familyName: 'asc' as const }, { givenName: 'asc' as const }, { id: 'asc' as const }],
+            orderBy: profileOrder(args.orderBy ?? 'NAME'),
           };
         },
         authScopes: async (org, _args, ctx) => can(await ctx.actor(), 'organization.manage', org),
