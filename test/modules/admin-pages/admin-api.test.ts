@@ -49,3 +49,22 @@ describe('Organization.profiles(orderBy:)', () => {
     expect([...firstTwo.edges, ...nextTwo.edges, ...(await emails('EMAIL', 2, nextTwo.pageInfo.endCursor)).edges].map((e) => e.node.email)).toEqual(byEmail);
   });
 });
+
+describe('Profile.invitations', () => {
+  it('lists every link sent, newest first, to managers, and nothing to another organization', async () => {
+    const alex = await app.signedIn('alex@fabrikam.example');
+    const robin = await app.signedIn('robin@wideworld.example', 'work');
+    const fabrikam = await organizationId(app.db, DEMO.fabrikam);
+    const added = await alex.graphql<{ addProfessional: { profile: { id: string } } }>(
+      'mutation ($input: AddProfessionalInput!) { addProfessional(input: $input) { ... on AddProfessionalSuccess { profile { id } } } }',
+      { input: { organizationId: fabrikam, givenName: 'Hal', familyName: 'History', email: 'hal@fabrikam.example' } },
+    );
+    const id = added.data!.addProfessional.profile.id;
+    await alex.graphql('mutation ($id: ID!) { resendInvitation(profileId: $id) { __typename } }', { id });
+    const HISTORY = 'query ($id: ID!) { node(id: $id) { ... on Profile { invitations { state sentTo } } } }';
+    const seen = await alex.graphql<{ node: { invitations: Array<{ state: string }> } }>(HISTORY, { id });
+    expect(seen.data?.node.invitations.map((i) => i.state)).toEqual(['PENDING', 'REPLACED']);
+    const other = await robin.graphql<{ node: null | { invitations: unknown } }>(HISTORY, { id });
+    expect(other.data?.node?.invitations ?? null).toBeNull();
+  });
+});
