@@ -1,6 +1,7 @@
 import { builder, ErrorInterface } from '../../graphql/builder.js';
 import * as E from '../../errors.js';
 import { idArg } from '../../graphql/ids.js';
+import { AuditAction } from '../audit/schema.js';
 import { can } from '../policy.js';
 import { resultOf } from '../../graphql/results.js';
 import { CSV_COLUMNS } from './csv.js';
@@ -103,7 +104,20 @@ export const Organization = builder.prismaNode('Organization', {
         nullable: true,
         cursor: 'id',
         totalCount: true,
-        query: { orderBy: [{ at: 'desc' }, { id: 'desc' }] },
+        args: {
+          action: t.arg({ type: AuditAction, description: 'Only events of this kind.' }),
+          personId: t.arg.id({ description: 'Only events about this profile or done by it (who did what to whom).' }),
+        },
+        query: (args) => {
+          const personId = args.personId ? (idArg(args.personId, 'Profile') ?? 'none') : null;
+          return {
+            where: {
+              ...(args.action ? { action: args.action } : {}),
+              ...(personId ? { OR: [{ targetProfileId: personId }, { actorProfileId: personId }] } : {}),
+            },
+            orderBy: [{ at: 'desc' as const }, { id: 'desc' as const }],
+          };
+        },
         authScopes: async (org, _args, ctx) => can(await ctx.actor(), 'organization.manage', org),
       },
       { name: 'AuditEventConnection' },
@@ -141,9 +155,12 @@ builder.queryFields((t) => ({
       cursor: 'id',
       nullable: false,
       description: 'The organizations you may see, by name; `search` matches part of the name or the account number.',
-      args: { search: t.arg.string() },
+      args: {
+        search: t.arg.string(),
+        withoutAdministrator: t.arg.boolean({ description: 'Only organizations with no active administrator (for vendor support: someone must be designated).' }),
+      },
       resolve: async (query, _root, args, ctx) => {
-        const where = organizations.organizationsFilter(ctx, await ctx.actor(), args.search);
+        const where = organizations.organizationsFilter(ctx, await ctx.actor(), args.search, { withoutAdministrator: args.withoutAdministrator });
         return ctx.db.organization.findMany({ ...query, where, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
       },
     },

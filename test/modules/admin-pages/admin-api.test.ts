@@ -68,3 +68,42 @@ describe('Profile.invitations', () => {
     expect(other.data?.node?.invitations ?? null).toBeNull();
   });
 });
+
+describe('Organization.auditEvents(action:, personId:)', () => {
+  it('narrows the log to one kind of event and to one person, as actor or target, with the count to match', async () => {
+    const alex = await app.signedIn('alex@fabrikam.example');
+    const fabrikam = await organizationId(app.db, DEMO.fabrikam);
+    const added = await alex.graphql<{ addProfessional: { profile: { id: string } } }>(
+      'mutation ($input: AddProfessionalInput!) { addProfessional(input: $input) { ... on AddProfessionalSuccess { profile { id } } } }',
+      { input: { organizationId: fabrikam, givenName: 'Ava', familyName: 'Audit', email: 'ava@fabrikam.example', sendInvitation: false } },
+    );
+    const ava = added.data!.addProfessional.profile.id;
+    await alex.graphql('mutation ($id: ID!) { setAdministrator(profileId: $id, isAdministrator: true) { __typename } }', { id: ava });
+    const LOG = `query ($id: ID!, $action: AuditAction, $personId: ID) { organization(id: $id) {
+      auditEvents(first: 50, action: $action, personId: $personId) { totalCount edges { node { action targetProfile { id } } } } } }`;
+    type Log = { organization: { auditEvents: { totalCount: number; edges: Array<{ node: { action: string; targetProfile: { id: string } | null } }> } } };
+    const forAva = (await alex.graphql<Log>(LOG, { id: fabrikam, personId: ava })).data!.organization.auditEvents;
+    expect(forAva.edges.map((e) => e.node.action)).toEqual(['PROFILE_GRANT_ADMINISTRATOR', 'PROFILE_ADD']);
+    expect(forAva.totalCount).toBe(2);
+    const grants = (await alex.graphql<Log>(LOG, { id: fabrikam, action: 'PROFILE_GRANT_ADMINISTRATOR' })).data!.organization.auditEvents;
+    expect(grants.edges.every((e) => e.node.action === 'PROFILE_GRANT_ADMINISTRATOR')).toBe(true);
+    expect(grants.totalCount).toBe(grants.edges.length);
+    const all = (await alex.graphql<Log>(LOG, { id: fabrikam })).data!.organization.auditEvents;
+    expect(all.totalCount).toBeGreaterThan(grants.totalCount);
+  });
+});
+
+describe('organizations(withoutAdministrator:)', () => {
+  it('lists for support the organizations whose administrator left, and only those', async () => {
+    const support = await app.signedIn('support@northwind.example');
+    const LIST = 'query ($search: String) { organizations(first: 50, withoutAdministrator: true, search: $search) { edges { node { name } } } }';
+    type List = { organizations: { edges: Array<{ node: { name: string } }> } };
+    const before = (await support.graphql<List>(LIST)).data!.organizations.edges.map((e) => e.node.name);
+    expect(before).not.toContain(DEMO.fabrikam);
+    // Wide World's only administrator is removed the way support does it: no one designated yet.
+    await app.db.profile.updateMany({ where: { organization: { name: DEMO.wideWorld }, isAdministrator: true }, data: { isAdministrator: false } });
+    const after = (await support.graphql<List>(LIST)).data!.organizations.edges.map((e) => e.node.name);
+    expect(after).toContain(DEMO.wideWorld);
+    expect(after).not.toContain(DEMO.fabrikam);
+  });
+});
