@@ -146,3 +146,8 @@ export function queryParam(name: string): string | null {
   const value = new URLSearchParams(location.search).get(name);
   return value && /^[A-Za-z0-9=_:+/-]{1,200}$/.test(value) ? value : null;
 }
+
+/** "1 person", "3 people": a count with its noun. */
+export function count(n: number, one: string, many: string): string {
+  return `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
+}
