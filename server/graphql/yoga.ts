@@ -4,6 +4,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { graphiqlOptions } from './graphiql.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { readSession } from '../auth/session.js';
@@ -17,16 +18,13 @@ import { buildSchema } from './schema.js';
 /** The header a simple (GET or form) request must carry to run; browsers cannot add it cross-site without CORS. */
 export const CSRF_HEADER = 'x-graphql-client';
 
-const GRAPHIQL = {
-  title: 'Portico GraphiQL',
-  defaultQuery: '{\n  viewer {\n    signedIn\n    identity { email provider { displayName } }\n    currentProfile { displayName organization { name } }\n  }\n}\n',
-};
 
 /** `plugins`: the app's own cross-cutting ones (metrics). */
 export function createGraphqlHandler(deps: Deps, plugins: Plugin[] = []) {
   const { config, logger } = deps;
   const allowedOrigins = new Set([new URL(config.publicUrl).origin, ...config.corsOrigins]);
   const cookiesOf = new WeakMap<Request, string[]>();
+  const GRAPHIQL = graphiqlOptions(config);
   return createYoga<{ req: IncomingMessage; res: ServerResponse }>({
     schema: buildSchema(),
     context: createContextFactory(deps, cookiesOf),

@@ -236,4 +236,21 @@ describe('partner administrators and vendor support in a real browser', () => {
       await watched.close();
     }
   }, JOURNEY_MS);
+
+  test('GraphiQL opens with the account-fix operations as ready tabs that run as they are', async () => {
+    const watched = await openPage(browser, app);
+    const { page } = watched;
+    try {
+      await signInFrom(page, app, 'support@northwind.example', '/graphql');
+      const tabs = page.locator('.graphiql-tab-button');
+      await expect.poll(() => tabs.allInnerTexts(), { timeout: 20_000 }).toEqual(['FindAndDiagnose', 'Resend', 'MakeAdministrator', 'ChangeEmail', 'Remove']);
+      await tabs.first().click();
+      await page.getByRole('button', { name: /^Execute query/ }).click();
+      await expect.poll(() => page.locator('.graphiql-response').innerText()).toContain('NO_PROFILE');
+      await screenshot(page, 'admin-graphiql-tabs');
+      watched.assertClean();
+    } finally {
+      await watched.close();
+    }
+  }, JOURNEY_MS);
 });
