@@ -106,7 +106,7 @@ describe('a customer administrator in a real browser', () => {
       // Findings speak of this page's buttons, never of API operations.
       expect(await page.locator('#findings').innerText()).not.toMatch(/updateProfile|resendInvitation|addProfessional|setServicePlan|designateAdministrator/);
       found.push(...(await violations(page, 'person, delivery failed')));
-      await screenshot(page, 'admin-person-failed');
+      await screenshot(page, 'admin-person-failed', page.locator('#person > [data-view="person"]'));
 
       // Correct the address (the fix button leads there), then resend: the new address gets a link that works.
       await failedFinding.getByRole('button', { name: 'Correct the address' }).click();
@@ -200,7 +200,7 @@ describe('a customer administrator in a real browser', () => {
       await page.getByRole('link', { name: 'Back to the organization' }).click();
       await rowOf(page, 'Alex Admin').waitFor();
       expect(await rowOf(page, 'Jamie Jones').count()).toBe(0);
-      await screenshot(page, 'admin-organization');
+      await screenshot(page, 'admin-organization', page.locator('#organization > [data-view="organization"]'));
 
       expect(found).toEqual([]);
       watched.assertClean();
@@ -224,7 +224,7 @@ describe('a customer administrator in a real browser', () => {
         await expect.poll(() => page.locator('[data-view="refused"] [data-slot="administrators"]').innerText()).toMatch(/^The administrators of Fabrikam Ltd: Alex Admin/);
       }
       expect(await violations(page, 'refused')).toEqual([]);
-      await screenshot(page, 'admin-refused');
+      await screenshot(page, 'admin-refused', page.locator('#organization > [data-view="refused"]'));
       watched.assertClean();
     } finally {
       await watched.close();

@@ -68,7 +68,7 @@ describe('partner administrators and vendor support in a real browser', () => {
       await page.getByLabel('Find by name or account number').fill('100001');
       await page.getByRole('button', { name: 'Find', exact: true }).click();
       await expect.poll(() => page.locator('#organizations-rows tr').count()).toBe(1);
-      await screenshot(page, 'admin-organization-list');
+      await screenshot(page, 'admin-organization-list', page.locator('#admin-home > [data-view="list"]'));
 
       await rowOf(page, DEMO.fabrikam).getByRole('link').click();
       await page.getByRole('heading', { level: 2, name: DEMO.fabrikam }).waitFor();
@@ -135,7 +135,7 @@ describe('partner administrators and vendor support in a real browser', () => {
       await expect.poll(() => page.locator('#audit-count').innerText()).toBe('Events 1–1 of 1, newest first.');
       expect(await page.locator('#audit-rows').innerText()).toContain('Pers7 On-List');
       expect(await violations(page, 'audit log, filtered')).toEqual([]);
-      await screenshot(page, 'admin-audit-log');
+      await screenshot(page, 'admin-audit-log', page.locator('#audit > [data-view="log"]'));
       watched.assertClean();
     } finally {
       await watched.close();
@@ -192,7 +192,7 @@ describe('partner administrators and vendor support in a real browser', () => {
       await page.getByRole('button', { name: 'Create organization' }).click();
       await expect.poll(() => page.locator('#create-status').innerText()).toMatch(/^Contoso Pharmaceuticals was created with Cora Contoso as its administrator/);
       found.push(...(await violations(page, 'created')));
-      await screenshot(page, 'admin-support-tools');
+      await screenshot(page, 'admin-support-tools', page.locator('#support > [data-view="tools"]'));
       await page.locator('#create-status').getByRole('link', { name: 'Contoso Pharmaceuticals' }).click();
       await rowOf(page, 'Cora Contoso').waitFor();
       expect(await rowOf(page, 'Cora Contoso').innerText()).toContain('Administrator');
