@@ -250,8 +250,17 @@ describe('a customer administrator in a real browser', () => {
       await page.keyboard.type('Keys');
       await page.keyboard.press('Tab');
       await page.keyboard.type('kit@fabrikam.example');
+      const kitMail = mailTo(app.mailCatcher!, 'kit@fabrikam.example');
       await page.keyboard.press('Enter');
       await expect.poll(() => page.locator('#add-status').innerText()).toMatch(/^Kit Keys was added\./);
+      // The invitation arrives in the SMTP catcher, and the table then says sent.
+      await kitMail;
+      await expect
+        .poll(async () => {
+          await page.getByRole('button', { name: 'Find', exact: true }).click();
+          return rowOf(page, 'Kit Keys').innerText();
+        })
+        .toMatch(/sent on /);
       // The new person's link, reached with Tab and opened with Enter.
       const link = rowOf(page, 'Kit Keys').getByRole('link');
       await link.focus();
