@@ -57,6 +57,9 @@ describe('the administration pages', () => {
         expect(await watched.page.locator('[data-view="signed-out"] a[data-sign-in-here]').getAttribute('href')).toBe(`/account/sign-in/?returnTo=${encodeURIComponent(here)}`);
       }
       expect(found).toEqual([]);
+      // The person page's "E-mail vendor support" link carries this deployment's address, filled in as it is served.
+      const personHtml = await (await fetch(`${app.url}/account/admin/person/`)).text();
+      expect(personHtml).toContain('href="mailto:support@northwind.example?subject=Service%20plan%20renewal"');
       watched.assertClean();
     } finally {
       await watched.close();

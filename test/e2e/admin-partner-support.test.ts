@@ -196,6 +196,18 @@ describe('partner administrators and vendor support in a real browser', () => {
       await page.locator('#create-status').getByRole('link', { name: 'Contoso Pharmaceuticals' }).click();
       await rowOf(page, 'Cora Contoso').waitFor();
       expect(await rowOf(page, 'Cora Contoso').innerText()).toContain('Administrator');
+      // A customer whose plan ended: the finding on a person's page says so and offers the way to renew it.
+      await page.goto(`${app.url}/account/admin/`);
+      await page.getByLabel('Find by name or account number').fill('Tailspin');
+      await page.getByRole('button', { name: 'Find', exact: true }).click();
+      await expect.poll(() => page.locator('#organizations-rows tr').count()).toBe(1);
+      await rowOf(page, DEMO.tailspin).getByRole('link').click();
+      await rowOf(page, 'Taylor Tran').getByRole('link').click();
+      const lapsed = page.locator('#findings li[data-code="SERVICE_PLAN_INACTIVE"]');
+      await lapsed.waitFor();
+      expect(await lapsed.innerText()).toMatch(/ended on .*Nobody in the organization can sign in until the plan is renewed\./s);
+      expect(await lapsed.getByRole('link', { name: /Set a service plan/ }).getAttribute('href')).toBe('/reference/graphiql-recipes/#set-a-service-plan-support');
+      found.push(...(await violations(page, 'person, plan ended')));
       expect(found).toEqual([]);
       watched.assertClean();
     } finally {
