@@ -86,6 +86,20 @@ describe('partner administrators and vendor support in a real browser', () => {
         })
         .toMatch(/sent on /);
 
+      // The same person page as a customer's own administrator: grant and revoke administrator, then remove.
+      await rowOf(page, 'Parker Page').getByRole('link').click();
+      await page.getByRole('heading', { level: 2, name: 'Parker Page' }).waitFor();
+      await page.getByLabel('Administrator', { exact: true }).check();
+      await page.getByRole('button', { name: 'Save role' }).click();
+      await expect.poll(() => page.locator('#admin-status').innerText()).toBe('Parker Page is now an administrator.');
+      await page.getByLabel('Administrator', { exact: true }).uncheck();
+      await page.getByRole('button', { name: 'Save role' }).click();
+      await expect.poll(() => page.locator('#admin-status').innerText()).toBe('Parker Page is no longer an administrator.');
+      await page.getByRole('button', { name: 'Remove Parker Page…' }).click();
+      await page.getByRole('button', { name: 'Yes, remove Parker Page' }).click();
+      await page.getByRole('heading', { level: 2, name: `Parker Page was removed from ${DEMO.fabrikam}` }).waitFor();
+      found.push(...(await violations(page, 'partner, person removed')));
+
       // Wide World is not served by Blue Yonder: a plain refusal, not an empty table.
       const wideWorld = await organizationIdByName(support, DEMO.wideWorld);
       await page.goto(`${app.url}/account/admin/organization/?id=${encodeURIComponent(wideWorld)}`);
