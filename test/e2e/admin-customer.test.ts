@@ -3,31 +3,17 @@
 // e-mail (the old link is revoked, the new one works), grants and takes back administrator, is stopped from removing
 // the last administrator, removes a person (their session ends). A professional who opens the same pages is told
 // who their administrators are. axe checks every state; the pages fit 390 px and work by keyboard.
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { BUILD_TIMEOUT_MS, ensureHelpSiteBuilt } from '../helpers/help-site-build.js';
 import { mailTo, tokenFrom } from '../helpers/mail.js';
-import { openPage, screenshot, signInAtProvider } from './support.js';
+import { axeViolations, openPage, screenshot, signInFrom, tableRowOf } from './support.js';
 
 const JOURNEY_MS = 180_000;
 
-async function violations(page: Page, state: string): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.map((v) => `${state}: ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-/** From the sign-in page, with the personal account, back to `returnTo`. */
-async function signInFrom(page: Page, app: TestApp, email: string, returnTo: string): Promise<void> {
-  await page.goto(`${app.url}/account/sign-in/?returnTo=${encodeURIComponent(returnTo)}`);
-  await page.getByRole('button', { name: 'Personal account' }).click();
-  await signInAtProvider(page, email);
-}
-
-/** The people table's row for a person, by name. */
-const rowOf = (page: Page, name: string) => page.locator('#people-rows tr').filter({ has: page.getByRole('link', { name, exact: true }) });
+const rowOf = (page: Page, name: string) => tableRowOf(page, name, '#people-rows tr');
 
 describe('a customer administrator in a real browser', () => {
   let app: TestApp;
@@ -60,7 +46,7 @@ describe('a customer administrator in a real browser', () => {
       await rowOf(page, 'Jamie Jones').waitFor();
       expect(await rowOf(page, 'Morgan Lee').innerText()).toMatch(/Not linked: invited, link pending, expires on/);
       expect(await rowOf(page, 'Jamie Jones').innerText()).toMatch(/Linked: personal account/);
-      found.push(...(await violations(page, 'organization')));
+      found.push(...(await axeViolations(page, 'organization')));
 
       // Search narrows the table.
       await page.getByLabel('Find by name or e-mail').fill('jamie');
@@ -82,7 +68,7 @@ describe('a customer administrator in a real browser', () => {
       await expect.poll(() => page.locator('#add-email-error').innerText()).not.toBe('');
       expect(await page.locator('#add-email').getAttribute('aria-invalid')).toBe('true');
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('add-email');
-      found.push(...(await violations(page, 'add, duplicate e-mail')));
+      found.push(...(await axeViolations(page, 'add, duplicate e-mail')));
       // The mail server refuses this one for good: the row and the person's page say failed, with its reply.
       app.mailCatcher!.rejectRecipients(/gale@fabrikam\.example/, { code: 550, message: '5.1.1 mailbox unknown' });
       await page.locator('#add-email').fill('gale@fabrikam.example');
@@ -95,7 +81,7 @@ describe('a customer administrator in a real browser', () => {
           return rowOf(page, 'Gale Grant').innerText();
         })
         .toContain('failed: 550 5.1.1 mailbox unknown');
-      found.push(...(await violations(page, 'organization, delivery failed')));
+      found.push(...(await axeViolations(page, 'organization, delivery failed')));
 
       await rowOf(page, 'Gale Grant').getByRole('link', { name: 'Gale Grant' }).click();
       await page.getByRole('heading', { level: 2, name: 'Gale Grant' }).waitFor();
@@ -105,7 +91,7 @@ describe('a customer administrator in a real browser', () => {
       expect(await failedFinding.innerText()).toContain('550 5.1.1 mailbox unknown');
       // Findings speak of this page's buttons, never of API operations.
       expect(await page.locator('#findings').innerText()).not.toMatch(/updateProfile|resendInvitation|addProfessional|setServicePlan|designateAdministrator/);
-      found.push(...(await violations(page, 'person, delivery failed')));
+      found.push(...(await axeViolations(page, 'person, delivery failed')));
       await screenshot(page, 'admin-person-failed', page.locator('#person > [data-view="person"]'));
 
       // Correct the address (the fix button leads there), then resend: the new address gets a link that works.
@@ -165,7 +151,7 @@ describe('a customer administrator in a real browser', () => {
       await page.getByLabel('Administrator', { exact: true }).uncheck();
       await page.getByRole('button', { name: 'Save role' }).click();
       await expect.poll(() => page.locator('#admin-status').innerText()).toBe('Jamie Jones is no longer an administrator.');
-      found.push(...(await violations(page, 'person, role saved')));
+      found.push(...(await axeViolations(page, 'person, role saved')));
 
       // The last administrator: a sentence on the page, and removing is refused with the reason.
       await page.goto(`${app.url}/account/admin/`);
@@ -176,11 +162,11 @@ describe('a customer administrator in a real browser', () => {
       );
       await page.getByRole('button', { name: 'Remove Alex Admin…' }).click();
       expect(await page.locator('#remove-question').innerText()).toMatch(/^Remove Alex Admin from Fabrikam Ltd\?/);
-      found.push(...(await violations(page, 'person, confirm remove')));
+      found.push(...(await axeViolations(page, 'person, confirm remove')));
       await page.getByRole('button', { name: 'Yes, remove Alex Admin' }).click();
       await expect.poll(() => page.locator('#remove-status').innerText()).toMatch(/administrator/i);
       expect(await page.locator('#remove-status').getAttribute('data-tone')).toBe('error');
-      found.push(...(await violations(page, 'person, last administrator refused')));
+      found.push(...(await axeViolations(page, 'person, last administrator refused')));
 
       // Remove a person: the confirm step names them, and their session ends.
       const jamie = await app.signedIn('jamie@fabrikam.example');
@@ -195,7 +181,7 @@ describe('a customer administrator in a real browser', () => {
       await page.getByRole('button', { name: 'Remove Jamie Jones…' }).click();
       await page.getByRole('button', { name: 'Yes, remove Jamie Jones' }).click();
       await page.getByRole('heading', { level: 2, name: 'Jamie Jones was removed from Fabrikam Ltd' }).waitFor();
-      found.push(...(await violations(page, 'person, removed')));
+      found.push(...(await axeViolations(page, 'person, removed')));
       expect((await jamie.graphql<{ viewer: { currentProfile: unknown } }>(VIEWER)).data?.viewer.currentProfile).toBeNull();
       await page.getByRole('link', { name: 'Back to the organization' }).click();
       await rowOf(page, 'Alex Admin').waitFor();
@@ -223,7 +209,7 @@ describe('a customer administrator in a real browser', () => {
         await page.getByRole('heading', { level: 2, name: 'This page is for administrators' }).waitFor();
         await expect.poll(() => page.locator('[data-view="refused"] [data-slot="administrators"]').innerText()).toMatch(/^The administrators of Fabrikam Ltd: Alex Admin/);
       }
-      expect(await violations(page, 'refused')).toEqual([]);
+      expect(await axeViolations(page, 'refused')).toEqual([]);
       await screenshot(page, 'admin-refused', page.locator('#organization > [data-view="refused"]'));
       watched.assertClean();
     } finally {
@@ -240,7 +226,7 @@ describe('a customer administrator in a real browser', () => {
       await page.setViewportSize({ width: 390, height: 800 });
       await rowOf(page, 'Alex Admin').waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-      expect(await violations(page, 'organization at 390 px')).toEqual([]);
+      expect(await axeViolations(page, 'organization at 390 px')).toEqual([]);
 
       // Keyboard only: Tab to the given-name field, type, Tab through, submit with Enter.
       await page.locator('#add-given-name').focus();
@@ -268,7 +254,7 @@ describe('a customer administrator in a real browser', () => {
       await page.getByRole('heading', { level: 2, name: 'Kit Keys' }).waitFor();
       await page.locator('#findings li').first().waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-      expect(await violations(page, 'person at 390 px')).toEqual([]);
+      expect(await axeViolations(page, 'person at 390 px')).toEqual([]);
       await page.locator('#remove-button').focus();
       await page.keyboard.press('Enter');
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('remove-question');

@@ -1,26 +1,14 @@
 // The administration pages in the states the journeys do not pass through: signed out, no profile chosen, an unknown
 // person, support tools opened by a customer administrator, the dark theme; each checked by axe. And every admin
 // page at 390 px without sideways scrolling, and the list page used by keyboard alone.
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { BUILD_TIMEOUT_MS, ensureHelpSiteBuilt } from '../helpers/help-site-build.js';
-import { openPage, ownOrganizationId, signInAtProvider, type WatchedPage } from './support.js';
+import { axeViolations, openPage, ownOrganizationId, signInFrom, type WatchedPage } from './support.js';
 
 const ADMIN_PAGES = ['/account/admin/', '/account/admin/organization/', '/account/admin/person/', '/account/admin/audit/', '/account/admin/add-several/', '/account/admin/support/'];
-
-async function violations(page: Page, state: string): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.map((v) => `${state}: ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-async function signIn(page: Page, app: TestApp, email: string, returnTo: string): Promise<void> {
-  await page.goto(`${app.url}/account/sign-in/?returnTo=${encodeURIComponent(returnTo)}`);
-  await page.getByRole('button', { name: 'Personal account' }).click();
-  await signInAtProvider(page, email);
-}
 
 const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
@@ -44,7 +32,7 @@ describe('the administration pages', () => {
   async function check(watched: WatchedPage, state: string, path: string, ready: string): Promise<string[]> {
     await watched.page.goto(`${app.url}${path}`);
     await watched.page.locator(ready).first().waitFor({ state: 'visible' });
-    return violations(watched.page, state);
+    return axeViolations(watched.page, state);
   }
 
   test('signed out, each page offers to sign in and comes back to itself; no accessibility violation', async () => {
@@ -70,9 +58,9 @@ describe('the administration pages', () => {
     const found: string[] = [];
     const casey = await openPage(browser, app);
     try {
-      await signIn(casey.page, app, 'casey@shared.example', '/account/admin/');
+      await signInFrom(casey.page, app, 'casey@shared.example', '/account/admin/');
       await casey.page.locator('[data-view="no-current"]:not([hidden])').waitFor();
-      found.push(...(await violations(casey.page, 'no profile chosen')));
+      found.push(...(await axeViolations(casey.page, 'no profile chosen')));
       casey.assertClean();
     } finally {
       await casey.close();
@@ -80,9 +68,9 @@ describe('the administration pages', () => {
     for (const scheme of ['light', 'dark'] as const) {
       const alex = await openPage(browser, app, scheme);
       try {
-        await signIn(alex.page, app, 'alex@fabrikam.example', '/account/admin/person/?id=UHJvZmlsZTpub2JvZHk');
+        await signInFrom(alex.page, app, 'alex@fabrikam.example', '/account/admin/person/?id=UHJvZmlsZTpub2JvZHk');
         await alex.page.locator('[data-view="not-found"]:not([hidden])').waitFor();
-        found.push(...(await violations(alex.page, `${scheme}: unknown person`)));
+        found.push(...(await axeViolations(alex.page, `${scheme}: unknown person`)));
         found.push(...(await check(alex, `${scheme}: support tools, not support`, '/account/admin/support/', '[data-view="support-only"]:not([hidden])')));
         found.push(...(await check(alex, `${scheme}: organization`, `/account/admin/organization/?id=${encodeURIComponent(fabrikam)}`, '#people-rows tr')));
         found.push(...(await check(alex, `${scheme}: audit log`, `/account/admin/audit/?organization=${encodeURIComponent(fabrikam)}`, '#audit-rows tr')));
@@ -90,7 +78,7 @@ describe('the administration pages', () => {
         await alex.page.getByRole('button', { name: 'Preview' }).click();
         await alex.page.locator('#list-error:not([hidden])').waitFor();
         expect(await alex.page.locator('#list-error').innerText()).toBe('The list is empty. Paste the names and addresses, or choose a file.');
-        found.push(...(await violations(alex.page, `${scheme}: add several, empty list`)));
+        found.push(...(await axeViolations(alex.page, `${scheme}: add several, empty list`)));
         alex.assertClean();
       } finally {
         await alex.close();
@@ -104,7 +92,7 @@ describe('the administration pages', () => {
     const { page } = watched;
     try {
       await page.setViewportSize({ width: 390, height: 800 });
-      await signIn(page, app, 'support@northwind.example', '/account/admin/');
+      await signInFrom(page, app, 'support@northwind.example', '/account/admin/');
       await page.locator('#organizations-rows tr').first().waitFor();
       const widths: Record<string, number> = { list: await noSidewaysScroll(page) };
       // Keyboard: Tab to the search field, type, Enter; then Tab to the organization's link and open it with Enter.
@@ -129,7 +117,7 @@ describe('the administration pages', () => {
       await page.locator('#orphans li').first().waitFor();
       widths.support = await noSidewaysScroll(page);
       expect(widths).toEqual({ list: 390, organization: 390, audit: 390, addSeveral: 390, support: 390 });
-      expect(await violations(page, 'support tools at 390 px')).toEqual([]);
+      expect(await axeViolations(page, 'support tools at 390 px')).toEqual([]);
       watched.assertClean();
     } finally {
       await watched.close();

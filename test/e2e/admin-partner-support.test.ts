@@ -1,7 +1,6 @@
 // Partner administrators and vendor support on the administration pages in a real browser, each starting at the
 // sign-in page; adding 50 people from a pasted list; the audit log's filters; and the people table of an
 // organization with 2,000 profiles, timed in the browser (printed, not asserted). axe checks every state.
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -10,22 +9,11 @@ import { DEMO } from '../helpers/factories.js';
 import { BUILD_TIMEOUT_MS, ensureHelpSiteBuilt } from '../helpers/help-site-build.js';
 import type { HttpClient } from '../helpers/http-client.js';
 import { mailTo } from '../helpers/mail.js';
-import { openPage, screenshot, signInAtProvider } from './support.js';
+import { axeViolations, openPage, screenshot, signInFrom, tableRowOf } from './support.js';
 
 const JOURNEY_MS = 180_000;
 
-async function violations(page: Page, state: string): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.map((v) => `${state}: ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-async function signInFrom(page: Page, app: TestApp, email: string, returnTo: string): Promise<void> {
-  await page.goto(`${app.url}/account/sign-in/?returnTo=${encodeURIComponent(returnTo)}`);
-  await page.getByRole('button', { name: 'Personal account' }).click();
-  await signInAtProvider(page, email);
-}
-
-const rowOf = (page: Page, name: string) => page.locator('tbody tr').filter({ has: page.getByRole('link', { name, exact: true }) });
+const rowOf = (page: Page, name: string) => tableRowOf(page, name);
 
 async function organizationIdByName(client: HttpClient, name: string): Promise<string> {
   const result = await client.graphql<{ organizations: { edges: Array<{ node: { id: string; name: string } }> } }>(
@@ -64,7 +52,7 @@ describe('partner administrators and vendor support in a real browser', () => {
       await rowOf(page, DEMO.fabrikam).waitFor();
       expect(await rowOf(page, 'Blue Yonder Consulting').count()).toBe(1);
       expect(await page.locator('#organizations-rows tr').count()).toBe(2);
-      found.push(...(await violations(page, 'organization list')));
+      found.push(...(await axeViolations(page, 'organization list')));
       await page.getByLabel('Find by name or account number').fill('100001');
       await page.getByRole('button', { name: 'Find', exact: true }).click();
       await expect.poll(() => page.locator('#organizations-rows tr').count()).toBe(1);
@@ -98,13 +86,13 @@ describe('partner administrators and vendor support in a real browser', () => {
       await page.getByRole('button', { name: 'Remove Parker Page…' }).click();
       await page.getByRole('button', { name: 'Yes, remove Parker Page' }).click();
       await page.getByRole('heading', { level: 2, name: `Parker Page was removed from ${DEMO.fabrikam}` }).waitFor();
-      found.push(...(await violations(page, 'partner, person removed')));
+      found.push(...(await axeViolations(page, 'partner, person removed')));
 
       // Wide World is not served by Blue Yonder: a plain refusal, not an empty table.
       const wideWorld = await organizationIdByName(support, DEMO.wideWorld);
       await page.goto(`${app.url}/account/admin/organization/?id=${encodeURIComponent(wideWorld)}`);
       await page.getByRole('heading', { level: 2, name: 'You do not manage this organization' }).waitFor();
-      found.push(...(await violations(page, 'organization refused')));
+      found.push(...(await axeViolations(page, 'organization refused')));
       expect(found).toEqual([]);
       watched.assertClean();
     } finally {
@@ -126,7 +114,7 @@ describe('partner administrators and vendor support in a real browser', () => {
       await page.getByRole('button', { name: 'Preview' }).click();
       await expect.poll(() => page.locator('#preview-summary').innerText()).toBe('50 people are ready to add; 1 line has a problem and is left out. Correct them above and preview again to include them.');
       expect(await page.locator('#preview-rows tr[data-problem]').innerText()).toContain('“not-an-address” is not an e-mail address.');
-      expect(await violations(page, 'add several, preview')).toEqual([]);
+      expect(await axeViolations(page, 'add several, preview')).toEqual([]);
       await screenshot(page, 'admin-add-several');
       await page.getByRole('button', { name: 'Add 50 people' }).click();
       await expect.poll(() => page.locator('#add-several-status').innerText()).toBe('50 people were added.');
@@ -148,7 +136,7 @@ describe('partner administrators and vendor support in a real browser', () => {
       await page.getByRole('button', { name: 'Filter' }).click();
       await expect.poll(() => page.locator('#audit-count').innerText()).toBe('Events 1–1 of 1, newest first.');
       expect(await page.locator('#audit-rows').innerText()).toContain('Pers7 On-List');
-      expect(await violations(page, 'audit log, filtered')).toEqual([]);
+      expect(await axeViolations(page, 'audit log, filtered')).toEqual([]);
       await screenshot(page, 'admin-audit-log', page.locator('#audit > [data-view="log"]'));
       watched.assertClean();
     } finally {
@@ -169,14 +157,14 @@ describe('partner administrators and vendor support in a real browser', () => {
       await page.getByRole('heading', { level: 2, name: 'Organizations with no active administrator' }).waitFor();
       const orphan = page.locator('#orphans li').filter({ hasText: DEMO.wideWorld });
       await orphan.waitFor();
-      found.push(...(await violations(page, 'support tools')));
+      found.push(...(await axeViolations(page, 'support tools')));
 
       await orphan.getByRole('button', { name: `Designate an administrator for ${DEMO.wideWorld}` }).click();
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('designate-email');
       await page.locator('#designate-email').fill('nobody@wideworld.example');
       await page.getByRole('button', { name: 'Designate administrator' }).click();
       await expect.poll(() => page.locator('#designate-email-error').innerText()).toMatch(/Nobody with the address nobody@wideworld\.example/);
-      found.push(...(await violations(page, 'designate, unknown person')));
+      found.push(...(await axeViolations(page, 'designate, unknown person')));
       await page.locator('#designate-email').fill('casey@shared.example');
       await page.getByRole('button', { name: 'Designate administrator' }).click();
       await expect.poll(() => page.locator('#designate-status').innerText()).toBe(`Casey Cole is now an administrator of ${DEMO.wideWorld}.`);
@@ -192,7 +180,7 @@ describe('partner administrators and vendor support in a real browser', () => {
       await expect.poll(() => page.locator('#import-status').innerText()).toBe('1 organization created, 0 unchanged, 1 not imported.');
       expect(await page.locator('#import-rows').innerText()).toContain('Adventure Works');
       expect(await page.locator('#import-rows tr').nth(1).innerText()).toMatch(/Not imported: /);
-      found.push(...(await violations(page, 'import results')));
+      found.push(...(await axeViolations(page, 'import results')));
 
       await page.locator('#create-name').fill('Contoso Pharmaceuticals');
       await page.locator('#create-account-number').fill('200001');
@@ -205,7 +193,7 @@ describe('partner administrators and vendor support in a real browser', () => {
       await page.locator('#create-account-number').fill('200009');
       await page.getByRole('button', { name: 'Create organization' }).click();
       await expect.poll(() => page.locator('#create-status').innerText()).toMatch(/^Contoso Pharmaceuticals was created with Cora Contoso as its administrator/);
-      found.push(...(await violations(page, 'created')));
+      found.push(...(await axeViolations(page, 'created')));
       await screenshot(page, 'admin-support-tools', page.locator('#support > [data-view="tools"]'));
       await page.locator('#create-status').getByRole('link', { name: 'Contoso Pharmaceuticals' }).click();
       await rowOf(page, 'Cora Contoso').waitFor();
@@ -221,7 +209,7 @@ describe('partner administrators and vendor support in a real browser', () => {
       await lapsed.waitFor();
       expect(await lapsed.innerText()).toMatch(/ended on .*Nobody in the organization can sign in until the plan is renewed\./s);
       expect(await lapsed.getByRole('link', { name: /Set a service plan/ }).getAttribute('href')).toBe('/reference/graphiql-recipes/#set-a-service-plan-support');
-      found.push(...(await violations(page, 'person, plan ended')));
+      found.push(...(await axeViolations(page, 'person, plan ended')));
       expect(found).toEqual([]);
       watched.assertClean();
     } finally {
