@@ -48,6 +48,13 @@ describe('a customer administrator in a real browser', () => {
       expect(await rowOf(page, 'Jamie Jones').innerText()).toMatch(/Linked: personal account/);
       found.push(...(await axeViolations(page, 'organization')));
 
+      // Sorting by e-mail puts Alex first and marks the E-mail column as the sorted one.
+      await page.getByLabel('Sort by').selectOption('EMAIL');
+      await page.getByRole('button', { name: 'Find', exact: true }).click();
+      await expect.poll(() => page.locator('#people-table th[aria-sort]').innerText()).toBe('E-mail');
+      expect(await page.locator('#people-rows tr td[data-label="E-mail"]').allInnerTexts()).toEqual(['alex@fabrikam.example', 'casey@shared.example', 'jamie@fabrikam.example', 'morgan@fabrikam.example']);
+      await page.getByLabel('Sort by').selectOption('NAME');
+
       // Search narrows the table.
       await page.getByLabel('Find by name or e-mail').fill('jamie');
       await page.getByRole('button', { name: 'Find', exact: true }).click();
