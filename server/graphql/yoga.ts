@@ -5,6 +5,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createHash } from 'node:crypto';
+import { graphiqlOptions } from './graphiql.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { readSession } from '../auth/session.js';
@@ -19,10 +20,6 @@ import { buildSchema } from './schema.js';
 /** The header a simple (GET or form) request must carry to run; browsers cannot add it cross-site without CORS. */
 export const CSRF_HEADER = 'x-graphql-client';
 
-const GRAPHIQL = {
-  title: 'Portico GraphiQL',
-  defaultQuery: '{\n  viewer {\n    signedIn\n    identity { email provider { displayName } }\n    currentProfile { displayName organization { name } }\n  }\n}\n',
-};
 
 /**
  * GraphiQL's page is large (its code is inlined so that it works offline): it carries an ETag and `no-cache`, so a
@@ -50,6 +47,7 @@ export function createGraphqlHandler(deps: Deps, plugins: Plugin[] = []) {
   const { config, logger } = deps;
   const allowedOrigins = new Set([new URL(config.publicUrl).origin, ...config.corsOrigins]);
   const cookiesOf = new WeakMap<Request, string[]>();
+  const GRAPHIQL = graphiqlOptions(config);
   const graphiqlEtags = new Set<string>();
   const mayOpenGraphiql = async (cookie: string | null | undefined): Promise<boolean> => {
     if (config.mode !== 'production') return true;

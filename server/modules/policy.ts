@@ -119,6 +119,11 @@ export function can(actor: Actor | null, action: OrganizationAction, org: Organi
   }
 }
 
+/** Whether the actor may manage any organization at all: the account bar's *Administration* entry. */
+export function managesAny(actor: Actor | null): boolean {
+  return actor?.role === 'SUPPORT' || actor?.role === 'PARTNER' || actor?.role === 'ADMIN';
+}
+
 /**
  * The same rule as a filter on organizations: null when nothing matches. Support gets `{}` alone, never inside
  * OR (Prisma reads an empty object inside OR as matching nothing).

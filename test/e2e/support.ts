@@ -155,3 +155,20 @@ export async function signInAtProvider(page: Page, email: string): Promise<void>
   await field.fill(email);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+
+/** axe's findings on the page as it is now, each prefixed with the state's name (empty when none). */
+export async function axeViolations(page: Page, state: string): Promise<string[]> {
+  const { AxeBuilder } = await import('@axe-core/playwright');
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.map((v) => `${state}: ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** From the sign-in page, with the personal account at the demo provider, back to `returnTo`. */
+export async function signInFrom(page: Page, app: TestApp, email: string, returnTo: string): Promise<void> {
+  await page.goto(`${app.url}/account/sign-in/?returnTo=${encodeURIComponent(returnTo)}`);
+  await page.getByRole('button', { name: 'Personal account' }).click();
+  await signInAtProvider(page, email);
+}
+
+/** A row of an administration table, by the name of the link in it. */
+export const tableRowOf = (page: Page, name: string, rows = 'tbody tr') => page.locator(rows).filter({ has: page.getByRole('link', { name, exact: true }) });

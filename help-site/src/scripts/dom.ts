@@ -48,7 +48,7 @@ export function say(region: HTMLElement, text: string, tone: 'info' | 'success' 
 }
 
 /** Marks one field invalid with the message in `errorElement` (or clears it). */
-export function fieldError(input: HTMLInputElement, errorElement: HTMLElement, message: string | null): void {
+export function fieldError(input: HTMLInputElement | HTMLTextAreaElement, errorElement: HTMLElement, message: string | null): void {
   if (message) {
     input.setAttribute('aria-invalid', 'true');
     errorElement.textContent = message;

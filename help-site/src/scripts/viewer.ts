@@ -10,7 +10,7 @@ export interface ProfileSummary {
   isAdministrator: boolean;
   usable: boolean;
   unusableReason: string | null;
-  organization: { name: string; kind: 'CUSTOMER' | 'PARTNER' | 'VENDOR'; hasActiveServicePlan: boolean };
+  organization: { id: string; name: string; kind: 'CUSTOMER' | 'PARTNER' | 'VENDOR'; hasActiveServicePlan: boolean };
 }
 
 export interface ViewerData {
@@ -18,10 +18,13 @@ export interface ViewerData {
   identity: { email: string | null; provider: { key: string; displayName: string } } | null;
   currentProfile: ProfileSummary | null;
   profiles: ProfileSummary[];
+  /** Whether the current profile manages any organization: the account bar then offers Administration. */
+  mayAdminister: boolean;
+  isSupport: boolean;
 }
 
 export const PROFILE_FIELDS = `id givenName familyName displayName email isAdministrator usable unusableReason
-  organization { name kind hasActiveServicePlan }`;
+  organization { id name kind hasActiveServicePlan }`;
 
 const VIEWER_QUERY = `query AccountViewer {
   viewer {
@@ -29,6 +32,8 @@ const VIEWER_QUERY = `query AccountViewer {
     identity { email provider { key displayName } }
     currentProfile { ${PROFILE_FIELDS} }
     profiles { ${PROFILE_FIELDS} }
+    mayAdminister
+    isSupport
   }
 }`;
 

@@ -2,7 +2,7 @@
 import { builder } from '../../graphql/builder.js';
 import { AUDIT_ACTIONS, type AuditAction as AuditActionValue } from './service.js';
 
-const AuditAction = builder.enumType('AuditAction', {
+export const AuditAction = builder.enumType('AuditAction', {
   description: 'What an audit event records.',
   values: AUDIT_ACTIONS,
 });

@@ -94,6 +94,16 @@ builder.prismaObjectFields(Profile, (t) => ({
     }),
     resolve: async (profile, _args, ctx) => (maySeePrivate(await ctx.actor(), profile) ? profile.invitations[0] ?? null : null),
   }),
+  invitations: t.prismaField({
+    type: [Invitation],
+    nullable: true,
+    description: 'Every link sent for this profile, newest first (at most 50), with its state and delivery: the history on the person\'s page. Managers and the person only.',
+    select: { identityId: true, organization: { select: { id: true, partnerId: true, kind: true } } },
+    resolve: async (query, profile, _args, ctx) =>
+      maySeePrivate(await ctx.actor(), profile)
+        ? ctx.db.invitation.findMany({ ...query, where: { profileId: profile.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 50 })
+        : null,
+  }),
 }));
 
 // node(id) for invitations: the same people who may see the profile's private side.

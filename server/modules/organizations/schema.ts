@@ -1,6 +1,7 @@
 import { builder, ErrorInterface } from '../../graphql/builder.js';
 import * as E from '../../errors.js';
 import { idArg } from '../../graphql/ids.js';
+import { AuditAction } from '../audit/schema.js';
 import { can } from '../policy.js';
 import { resultOf } from '../../graphql/results.js';
 import { CSV_COLUMNS } from './csv.js';
@@ -26,6 +27,22 @@ export const ServicePlan = builder.prismaNode('ServicePlan', {
     isActive: t.boolean({ description: 'Whether the plan covers today.', resolve: (plan, _args, ctx) => activePlan([plan], isoDay(ctx.services.now())) !== null }),
   }),
 });
+
+const ProfileOrder = builder.enumType('ProfileOrder', {
+  description: 'How a list of profiles is sorted.',
+  values: {
+    NAME: { description: 'By family name, then given name.' },
+    EMAIL: { description: 'By e-mail address.' },
+    NEWEST: { description: 'The most recently added first.' },
+  } as const,
+});
+
+/** Every order ends on the id, so a cursor page never repeats or skips a profile. */
+function profileOrder(order: 'NAME' | 'EMAIL' | 'NEWEST') {
+  if (order === 'EMAIL') return [{ email: 'asc' as const }, { id: 'asc' as const }];
+  if (order === 'NEWEST') return [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
+  return [{ familyName: 'asc' as const }, { givenName: 'asc' as const }, { id: 'asc' as const }];
+}
 
 export const Organization = builder.prismaNode('Organization', {
   id: { field: 'id' },
@@ -62,6 +79,7 @@ export const Organization = builder.prismaNode('Organization', {
         args: {
           search: t.arg.string({ description: 'Part of a name or e-mail.' }),
           includeRemoved: t.arg.boolean({ defaultValue: false, description: 'Also list REMOVED profiles.' }),
+          orderBy: t.arg({ type: ProfileOrder, defaultValue: 'NAME', description: 'The order of the list; by family name unless told.' }),
         },
         query: (args, ctx) => {
           const text = args.search?.trim();
@@ -72,7 +90,7 @@ export const Organization = builder.prismaNode('Organization', {
                 ? { OR: [{ givenName: organizations.containsText(ctx, text) }, { familyName: organizations.containsText(ctx, text) }, { email: organizations.containsText(ctx, text.toLowerCase()) }] }
                 : {}),
             },
-            orderBy: [{ familyName: 'asc' as const }, { givenName: 'asc' as const }, { id: 'asc' as const }],
+            orderBy: profileOrder(args.orderBy ?? 'NAME'),
           };
         },
         authScopes: async (org, _args, ctx) => can(await ctx.actor(), 'organization.manage', org),
@@ -87,7 +105,20 @@ export const Organization = builder.prismaNode('Organization', {
         nullable: true,
         cursor: 'id',
         totalCount: true,
-        query: { orderBy: [{ at: 'desc' }, { id: 'desc' }] },
+        args: {
+          action: t.arg({ type: AuditAction, description: 'Only events of this kind.' }),
+          personId: t.arg.id({ description: 'Only events about this profile or done by it (who did what to whom).' }),
+        },
+        query: (args) => {
+          const personId = args.personId ? (idArg(args.personId, 'Profile') ?? 'none') : null;
+          return {
+            where: {
+              ...(args.action ? { action: args.action } : {}),
+              ...(personId ? { OR: [{ targetProfileId: personId }, { actorProfileId: personId }] } : {}),
+            },
+            orderBy: [{ at: 'desc' as const }, { id: 'desc' as const }],
+          };
+        },
         authScopes: async (org, _args, ctx) => can(await ctx.actor(), 'organization.manage', org),
       },
       { name: 'AuditEventConnection', description: "A page of an organization's audit log." },
@@ -126,10 +157,14 @@ builder.queryFields((t) => ({
       nullable: true,
       description:
         'The organizations you may see, by name; `search` matches part of the name or the account number. Null with an `errors` entry (UNAUTHENTICATED, FORBIDDEN) when refused.',
-      args: { search: t.arg.string({ description: 'Part of the name, or of the account number.' }) },
-      totalCount: async (_root, args, ctx) => ctx.db.organization.count({ where: organizations.organizationsFilter(ctx, await ctx.actor(), args.search) }),
+      args: {
+        search: t.arg.string({ description: 'Part of the name, or of the account number.' }),
+        withoutAdministrator: t.arg.boolean({ description: 'Only organizations with no active administrator (for vendor support: someone must be designated).' }),
+      },
+      totalCount: async (_root, args, ctx) =>
+        ctx.db.organization.count({ where: organizations.organizationsFilter(ctx, await ctx.actor(), args.search, { withoutAdministrator: args.withoutAdministrator }) }),
       resolve: async (query, _root, args, ctx) => {
-        const where = organizations.organizationsFilter(ctx, await ctx.actor(), args.search);
+        const where = organizations.organizationsFilter(ctx, await ctx.actor(), args.search, { withoutAdministrator: args.withoutAdministrator });
         return ctx.db.organization.findMany({ ...query, where, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
       },
     },

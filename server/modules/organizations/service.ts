@@ -1,6 +1,7 @@
 // Organizations and their service plans: who sees which (R10), the support-only changes, and the lock and the
 // last-administrator check that every write to an organization's people goes through (R3).
 import type { Tx } from '../../db/client.js';
+import type { Prisma } from '../../generated/sqlite/client.js';
 import { providerOf } from '../../db/url.js';
 import { DomainError, ForbiddenError, InvalidInputError, LastAdministratorError } from '../../errors.js';
 import { actorName, auditActorOf, writeAudit, type AuditActor } from '../audit/service.js';
@@ -18,10 +19,19 @@ export function containsText(deps: Pick<Deps, 'config'>, text: string): { contai
 }
 
 /** The filter of `organizations(search:)`: what the actor may see, by name or account number. */
-export function organizationsFilter(deps: Pick<Deps, 'config'>, actor: Actor | null, search: string | null | undefined) {
+export function organizationsFilter(
+  deps: Pick<Deps, 'config'>,
+  actor: Actor | null,
+  search: string | null | undefined,
+  options: { withoutAdministrator?: boolean | null } = {},
+) {
   const visible = scope(requireActing(actor), 'organization.see')!;
   const text = search?.trim();
-  return text ? { AND: [visible, { OR: [{ name: containsText(deps, text) }, { accountNumber: containsText(deps, text) }] }] } : visible;
+  const filters: Prisma.OrganizationWhereInput[] = [visible];
+  if (text) filters.push({ OR: [{ name: containsText(deps, text) }, { accountNumber: containsText(deps, text) }] });
+  // The support case "their administrator left": no ACTIVE administrator, whether or not people remain.
+  if (options.withoutAdministrator) filters.push({ profiles: { none: { status: 'ACTIVE', isAdministrator: true } } });
+  return filters.length === 1 ? visible : { AND: filters };
 }
 
 /** The `where` of `organization(id)`; FORBIDDEN for ids the actor may not see and for ids that do not exist alike. */

@@ -5,7 +5,7 @@ import { idArg } from '../../graphql/ids.js';
 import { profilePayload, resultOf } from '../../graphql/results.js';
 import { activePlanWhere, hasAccessToday, isoDay, lastEndedPlan } from '../organizations/plans.js';
 import { AccountProvider, accountProviders, Identity, Profile } from '../profiles/schema.js';
-import { lostProfileError } from '../policy.js';
+import { lostProfileError, managesAny } from '../policy.js';
 import { endSessionsOf, selectProfile, signOutEverywhere } from './service.js';
 
 interface ViewerShape { identityId: string | null; currentProfileId: string | null }
@@ -49,6 +49,10 @@ export const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
     isSupport: t.boolean({
       description: 'Whether the current profile is vendor support.',
       resolve: async (v, _args, ctx) => v.identityId !== null && (await ctx.actor())?.role === 'SUPPORT',
+    }),
+    mayAdminister: t.boolean({
+      description: 'Whether the current profile manages at least one organization (administrators, partner administrators, vendor support): the pages under /account/admin/ are for them.',
+      resolve: async (v, _args, ctx) => v.identityId !== null && managesAny(await ctx.actor()),
     }),
   }),
 });
