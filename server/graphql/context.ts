@@ -1,10 +1,12 @@
 // The GraphQL context is built from the request alone: the session cookie is read straight from its row
 // (no express-session or passport on the /graphql path), and the acting profile is loaded only when a
-// resolver asks for it (policy.loadActor).
+// resolver asks for it: the viewer snapshot (identity, profiles, organizations, plans) in one statement, once per
+// request, and the actor derived from it (modules/viewer/load.ts).
 import type { YogaInitialContext } from 'graphql-yoga';
 import { readSession, type SessionInfo } from '../auth/session.js';
 import type { Deps } from '../modules/deps.js';
-import { loadActor, type Actor } from '../modules/policy.js';
+import type { Actor } from '../modules/policy.js';
+import { actorFromSnapshot, loadViewerSnapshot, type ViewerSnapshot } from '../modules/viewer/load.js';
 
 export type { Actor };
 
@@ -13,6 +15,8 @@ export interface Context extends Deps {
   /** The client's address as express sees it through the trusted proxies, for per-client rate limits. */
   clientAddress: string;
   actor(): Promise<Actor | null>;
+  /** The signed-in identity's viewer rows, loaded at most once per request; null signed out. */
+  viewer(): Promise<ViewerSnapshot | null>;
   /** Set-Cookie headers the response must carry (a session rotated by a profile switch). */
   responseCookies: string[];
 }
@@ -21,14 +25,17 @@ export interface Context extends Deps {
 export function createContextFactory(deps: Deps, cookiesOf: WeakMap<Request, string[]>) {
   return async (initial: YogaInitialContext & { req?: { socket?: { remoteAddress?: string }; ip?: string } }): Promise<Context> => {
     const session = await readSession(deps.db, deps.config, initial.request.headers.get('cookie'));
+    let viewer: Promise<ViewerSnapshot | null> | undefined;
     let actor: Promise<Actor | null> | undefined;
+    const loadViewer = () => (viewer ??= session ? loadViewerSnapshot(deps.db, session.identityId) : Promise.resolve(null));
     const responseCookies: string[] = [];
     cookiesOf.set(initial.request, responseCookies);
     return {
       ...deps,
       session,
       clientAddress: initial.req?.ip ?? initial.req?.socket?.remoteAddress ?? 'unknown',
-      actor: () => (actor ??= session ? loadActor(deps.db, session, deps.services.now()) : Promise.resolve(null)),
+      viewer: loadViewer,
+      actor: () => (actor ??= session ? loadViewer().then((snapshot) => actorFromSnapshot(snapshot, session, deps.services.now())) : Promise.resolve(null)),
       responseCookies,
     };
   };

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { readSession } from '../auth/session.js';
 import type { Deps } from '../modules/deps.js';
-import { loadActor } from '../modules/policy.js';
+import { loadActor } from '../modules/viewer/load.js';
 import { createContextFactory } from './context.js';
 import { createMaskError } from './errors.js';
 import { mayExplore, useRefusalRecord, useRequestGuards } from './guards.js';
