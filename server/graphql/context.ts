@@ -6,7 +6,7 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import { readSession, type SessionInfo } from '../auth/session.js';
 import type { Deps } from '../modules/deps.js';
 import type { Actor } from '../modules/policy.js';
-import { actorFromSnapshot, loadViewerSnapshot, type ViewerSnapshot } from '../modules/viewer/load.js';
+import { actorFromSnapshot, viewerSnapshot, type ViewerSnapshot } from '../modules/viewer/load.js';
 
 export type { Actor };
 
@@ -27,7 +27,7 @@ export function createContextFactory(deps: Deps, cookiesOf: WeakMap<Request, str
     const session = await readSession(deps.db, deps.config, initial.request.headers.get('cookie'));
     let viewer: Promise<ViewerSnapshot | null> | undefined;
     let actor: Promise<Actor | null> | undefined;
-    const loadViewer = () => (viewer ??= session ? loadViewerSnapshot(deps.db, session.identityId) : Promise.resolve(null));
+    const loadViewer = () => (viewer ??= session ? viewerSnapshot(deps.db, session.identityId, deps.services.now()) : Promise.resolve(null));
     const responseCookies: string[] = [];
     cookiesOf.set(initial.request, responseCookies);
     return {

@@ -3,6 +3,7 @@
 // and shared by every resolver. The actor (policy.ts) is derived from it, so R1 is decided on the same rows the
 // viewer shows. Resolvers hand these rows to Pothos only when the selection Pothos planned is one the rows cover
 // (`rowsFor`); anything else falls back to an ordinary Prisma query.
+import { viewerCacheOf } from '../../cache/viewer-cache.js';
 import type { Db } from '../../db/client.js';
 import { Prisma } from '../../generated/sqlite/client.js';
 import { hasAccessToday, isoDay, lastEndedPlan } from '../organizations/plans.js';
@@ -168,6 +169,19 @@ export async function loadViewerSnapshot(db: Db, identityId: string): Promise<Vi
   return { identity, profiles: [...profiles.values()].sort(byName) };
 }
 
+/** loadViewerSnapshot through the viewer cache, when the client has one (server/cache/viewer-cache.ts). */
+export async function viewerSnapshot(db: Db, identityId: string, now: Date): Promise<ViewerSnapshot | null> {
+  const cache = viewerCacheOf(db);
+  if (!cache) return loadViewerSnapshot(db, identityId);
+  const day = isoDay(now);
+  const cached = cache.getViewer(identityId, day, Date.now());
+  if (cached !== undefined) return cached;
+  const generation = cache.begin();
+  const loaded = await loadViewerSnapshot(db, identityId);
+  cache.storeViewer(identityId, loaded, day, generation, Date.now());
+  return loaded;
+}
+
 /**
  * Who is asking, from the snapshot: the profile the session chose acts only while it is ACTIVE, still this
  * identity's and, for a customer, covered by a plan today (R1). Null without a snapshot (the identity is gone).
@@ -303,5 +317,5 @@ export function profileRowsFor(query: unknown, profiles: ProfileRow[]): Node[] |
 
 /** The actor of a session outside a GraphQL request (GraphiQL's gate). */
 export async function loadActor(db: Db, session: SessionRef, now: Date): Promise<Actor | null> {
-  return actorFromSnapshot(await loadViewerSnapshot(db, session.identityId), session, now);
+  return actorFromSnapshot(await viewerSnapshot(db, session.identityId, now), session, now);
 }
