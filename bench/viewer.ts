@@ -13,6 +13,7 @@ import { loadConfig } from '../server/config.js';
 import { createDb } from '../server/db/client.js';
 import { createLogger } from '../server/logger.js';
 import { createLinkRequestLimiter } from '../server/modules/invitations/rate-limit.js';
+import { createPostgresDatabase, postgresAvailable } from '../test/helpers/db.js';
 import { createHttpClient, signIn, type HttpClient } from '../test/helpers/http-client.js';
 import { createSqlCounter } from '../test/helpers/sql-count.js';
 import { report } from './lib/result.js';
@@ -40,9 +41,9 @@ const env = { NODE_ENV: 'test', PORTICO_DEMO: 'true', HOST: '127.0.0.1', PORT: S
 const url = `http://localhost:${port}`;
 
 /** Starts Portico as `npm start` would (without the help-site build) and returns it with its time to /readyz. */
-async function startPortico(): Promise<{ child: ChildProcess; ms: number }> {
+async function startPortico(overrides: Record<string, string> = {}, url = `http://localhost:${port}`): Promise<{ child: ChildProcess; ms: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/index.ts')], { cwd: root, env: { ...process.env, ...env, NODE_NO_WARNINGS: '1' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/index.ts')], { cwd: root, env: { ...process.env, ...env, ...overrides, NODE_NO_WARNINGS: '1' }, stdio: 'ignore' });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Portico exited with ${child.exitCode}`);
     const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
@@ -67,7 +68,7 @@ async function measure(label: string, target: string, body: string, headers: Rec
   const result = await autocannon({ url: target, method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, connections, duration });
   const errors = result.errors + result.non2xx + result.timeouts;
   if (label) {
-    console.log(`${label.padEnd(48)} ${String(Math.round(result.requests.average)).padStart(7)} req/s   p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms${errors ? `   ${errors} errors` : ''}`);
+    console.log(`${label.padEnd(52)} ${String(Math.round(result.requests.average)).padStart(7)} req/s   p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms${errors ? `   ${errors} errors` : ''}`);
   }
   return { rps: result.requests.average, p99: result.latency.p99 };
 }
@@ -133,6 +134,7 @@ try {
   const viewer200 = await measure('Portico viewer, signed in (200 profiles, full)', graphqlUrl, viewerBody, { cookie: cookie200 });
   const signedOut = await measure('Portico viewer, signed out', graphqlUrl, JSON.stringify({ query: '{ viewer { signedIn } }' }));
   const rss = peakRssMb(portico.pid!);
+  const postgres = await onPostgres(viewerBody);
   console.log(`viewer ÷ { __typename }: ${(viewer.rps / floor.rps).toFixed(2)}   viewer ÷ bare Yoga: ${(viewer.rps / bareYoga.rps).toFixed(2)}   signed out ÷ bare Yoga: ${(signedOut.rps / bareYoga.rps).toFixed(2)}`);
   console.log(`SQL statements per uncached viewer (1 / 10 / 200 profiles): ${sqlStatements[1]} / ${sqlStatements[10]} / ${sqlStatements[200]}`);
   console.log(`cold start to /readyz: ${Math.round(restarted.ms)} ms (fresh database, migrating and seeding: ${Math.round(first.ms)} ms); peak RSS ${rss} MB`);
@@ -148,11 +150,38 @@ try {
     p99Ms: viewer.p99,
     peakRssMb: rss,
     coldStartMs: Math.round(restarted.ms),
+    ...(postgres ? { postgres } : {}),
   });
 } finally {
   await stop(portico);
   bare.kill();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The viewer and its floor again with Portico on PostgreSQL, when a server answers (see test/helpers/db.ts). */
+async function onPostgres(viewerBody: string) {
+  if (!(await postgresAvailable())) {
+    console.log('PostgreSQL: not reachable, skipped');
+    return null;
+  }
+  const database = await createPostgresDatabase();
+  const pgPort = await freePort();
+  const pgUrl = `http://localhost:${pgPort}`;
+  const { child } = await startPortico({ DATABASE_URL: database.url, PORT: String(pgPort) }, pgUrl);
+  try {
+    const client = createHttpClient(pgUrl);
+    await signIn(client, 'personal', 'casey@shared.example');
+    const profiles = (await client.graphql<any>('{ viewer { profiles { id usable } } }')).data!.viewer.profiles;
+    await client.graphql(SELECT, { id: profiles.find((p: any) => p.usable).id });
+    const cookie = await client.cookieHeader();
+    await measure('', `${pgUrl}/graphql`, viewerBody, { cookie }, 2);
+    const floor = await measure('PostgreSQL: Portico { __typename }, session cookie', `${pgUrl}/graphql`, JSON.stringify({ query: '{ __typename }' }), { cookie });
+    const viewer = await measure('PostgreSQL: viewer, signed in (3 profiles, full)', `${pgUrl}/graphql`, viewerBody, { cookie });
+    return { viewerRps: Math.round(viewer.rps), floorRps: Math.round(floor.rps), viewerRatio: round(viewer.rps / floor.rps), p99Ms: viewer.p99 };
+  } finally {
+    await stop(child);
+    await database.drop();
+  }
 }
 
 function round(n: number) {
