@@ -1,50 +1,190 @@
-// Throughput of the portal's hot path, the authenticated `viewer` query, against bare Yoga on the same machine.
-// Prints numbers; it asserts nothing. BENCH_SECONDS and BENCH_CONNECTIONS tune it.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+// The portal's hot path, the signed-in `viewer`, against Portico's own floor (`{ __typename }` with the same session
+// cookie) and bare Yoga `{ hello }`, each server in a process of its own, at BENCH_CONNECTIONS (50) connections for
+// BENCH_SECONDS (5) each. Portico runs on SQLite with generated people holding 1, 10 and 200 profiles, signed in
+// through the built-in OpenID Connect provider. Also: SQL statements per viewer (uncached, for each size), cold start
+// (process start to /readyz ready), peak RSS. Prints a table; asserts nothing.
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { createSchema, createYoga } from 'graphql-yoga';
-import { startServer } from '../server/server.js';
-import { createHttpClient, signIn } from '../test/helpers/http-client.js';
+import { loadConfig } from '../server/config.js';
+import { createDb } from '../server/db/client.js';
+import { createLogger } from '../server/logger.js';
+import { createLinkRequestLimiter } from '../server/modules/invitations/rate-limit.js';
+import { createApiTokenRequestLimiter } from '../server/modules/tokens/authenticate.js';
+import { createPostgresDatabase, postgresAvailable } from '../test/helpers/db.js';
+import { createHttpClient, signIn, type HttpClient } from '../test/helpers/http-client.js';
+import { createSqlCounter } from '../test/helpers/sql-count.js';
+import { report } from './lib/result.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const root = path.resolve(import.meta.dirname, '..');
 
 const VIEWER = `{ viewer { signedIn isSupport identity { email provider { key } }
   currentProfile { displayName organization { name hasActiveServicePlan servicePlans { name endsOn } } }
   profiles { id displayName usable organization { name hasActiveServicePlan } } } }`;
+const SELECT = 'mutation ($id: ID!) { selectProfile(profileId: $id) { __typename ... on Error { message } } }';
 
-async function measure(label: string, url: string, body: string, headers: Record<string, string> = {}) {
-  const result = await autocannon({ url, method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, connections, duration: seconds });
-  const errors = result.errors + result.non2xx;
-  console.log(`${label.padEnd(44)} ${String(Math.round(result.requests.average)).padStart(7)} req/s   p50 ${result.latency.p50} ms   p99 ${result.latency.p99} ms${errors ? `   ${errors} errors` : ''}`);
-  return result.requests.average;
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
-const bare = createYoga({ schema: createSchema({ typeDefs: 'type Query { hello: String! }', resolvers: { Query: { hello: () => 'world' } } }), logging: false, graphiql: false });
-const bareServer = http.createServer(bare);
-await new Promise<void>((resolve) => bareServer.listen(0, '127.0.0.1', resolve));
-const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/graphql`;
-
 const dir = mkdtempSync(path.join(os.tmpdir(), 'portico-bench-'));
-const app = await startServer({ env: { NODE_ENV: 'test', PORTICO_DEMO: 'true', HOST: '127.0.0.1', PORT: '0', DATABASE_URL: `file:${path.join(dir, 'bench.db')}`, LOG_LEVEL: 'silent' } });
-try {
-  const client = createHttpClient(app.url);
-  await signIn(client, 'personal', 'casey@shared.example');
-  const fabrikam = await app.db.profile.findFirstOrThrow({ where: { email: 'casey@shared.example', organization: { name: 'Fabrikam Ltd' } } });
-  await client.graphql('mutation ($id: ID!) { selectProfile(profileId: $id) { __typename } }', { id: Buffer.from(`Profile:${fabrikam.id}`).toString('base64') });
-  const cookie = await client.cookieHeader();
+const port = await freePort();
+const env = { NODE_ENV: 'test', PORTICO_DEMO: 'true', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: `file:${path.join(dir, 'bench.db')}`, LOG_LEVEL: 'silent' };
+const url = `http://localhost:${port}`;
 
+/** Starts Portico as `npm start` would (without the help-site build) and returns it with its time to /readyz. */
+async function startPortico(overrides: Record<string, string> = {}, url = `http://localhost:${port}`): Promise<{ child: ChildProcess; ms: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/index.ts')], { cwd: root, env: { ...process.env, ...env, ...overrides, NODE_NO_WARNINGS: '1' }, stdio: 'ignore' });
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Portico exited with ${child.exitCode}`);
+    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ready) return { child, ms: performance.now() - started };
+    if (performance.now() - started > 60_000) throw new Error('Portico did not become ready in 60 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+function peakRssMb(pid: number): number {
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return hwm ? Math.round(Number(hwm[1]) / 1024) : NaN;
+}
+
+async function measure(label: string, target: string, body: string, headers: Record<string, string> = {}, duration = seconds) {
+  const result = await autocannon({ url: target, method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, connections, duration });
+  const errors = result.errors + result.non2xx + result.timeouts;
+  if (label) {
+    console.log(`${label.padEnd(52)} ${String(Math.round(result.requests.average)).padStart(7)} req/s   p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms${errors ? `   ${errors} errors` : ''}`);
+  }
+  return { rps: result.requests.average, p99: result.latency.p99 };
+}
+
+const first = await startPortico();
+let portico = first.child;
+const bare = fork(path.join(import.meta.dirname, 'lib/bare-yoga.ts'), { execArgv: ['--import', 'tsx'], stdio: 'ignore' });
+try {
+  const barePort = await new Promise<number>((resolve) => bare.once('message', (m: { port: number }) => resolve(m.port)));
+
+  // People with 1, 10 and 200 profiles, each in an organization of its own with a plan, plus Casey's three.
+  const db = createDb(env.DATABASE_URL);
+  const people: Record<string, HttpClient> = {};
+  for (const size of [1, 10, 200]) {
+    const email = `bench-${size}@example.com`;
+    const client = createHttpClient(url);
+    await signIn(client, 'personal', email);
+    const identity = await db.identity.findFirstOrThrow({ where: { email } });
+    for (let i = 0; i < size; i++) {
+      const org = await db.organization.create({ data: { name: `Bench ${size} org ${String(i).padStart(3, '0')}`, kind: 'CUSTOMER', servicePlans: { create: { name: 'Support', startsOn: '2000-01-01', endsOn: '2999-12-31' } } } });
+      await db.profile.create({ data: { organizationId: org.id, givenName: 'Bench', familyName: `${size}-${i}`, email, activeEmail: email, identityId: identity.id } });
+    }
+    people[size] = client;
+  }
+  await db.$disconnect();
+
+  // A restart, so that cold start is measured on a database that is already migrated and seeded.
+  await stop(portico);
+  const restarted = await startPortico();
+  portico = restarted.child;
+
+  const casey = createHttpClient(url);
+  await signIn(casey, 'personal', 'casey@shared.example');
+  const caseyProfiles = (await casey.graphql<any>('{ viewer { profiles { id usable } } }')).data!.viewer.profiles;
+  await casey.graphql(SELECT, { id: caseyProfiles.find((p: any) => p.usable).id });
+  for (const client of Object.values(people)) {
+    const [profile] = (await client.graphql<any>('{ viewer { profiles { id } } }')).data!.viewer.profiles;
+    await client.graphql(SELECT, { id: profile.id });
+  }
+
+  // Statements of one uncached viewer request, counted by a second handler on the same database.
+  const config = loadConfig(env);
+  const counterDb = createDb(env.DATABASE_URL);
+  const counter = createSqlCounter({ config, logger: createLogger({ logLevel: 'silent' }), services: { now: () => new Date(), mailQueued: () => {}, linkRequests: createLinkRequestLimiter(counterDb, config), apiTokenRequests: createApiTokenRequestLimiter(counterDb, config) } });
+  const sqlStatements: Record<string, number> = {};
+  for (const [size, client] of Object.entries(people)) {
+    const { result, statements } = await counter.graphql<any>(client, VIEWER);
+    if (result.data?.viewer.profiles.length !== Number(size)) throw new Error(`viewer of ${size} answered ${JSON.stringify(result).slice(0, 300)}`);
+    sqlStatements[size] = statements.length;
+  }
+  await counter.close();
+  await counterDb.$disconnect();
+
+  const graphqlUrl = `${url}/graphql`;
+  const cookie = await casey.cookieHeader();
+  const cookie200 = await people[200]!.cookieHeader();
+  const viewerBody = JSON.stringify({ query: VIEWER });
   console.log(`${connections} connections, ${seconds} s each, on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'})`);
-  const baseline = await measure('bare Yoga { hello }', bareUrl, JSON.stringify({ query: '{ hello }' }));
-  const signedOut = await measure('Portico viewer, signed out', `${app.url}/graphql`, JSON.stringify({ query: '{ viewer { signedIn } }' }));
-  const full = await measure('Portico viewer, signed in (3 profiles, full)', `${app.url}/graphql`, JSON.stringify({ query: VIEWER }), { cookie });
-  console.log(`viewer: signed out ${(signedOut / baseline * 100).toFixed(0)} % of bare Yoga, signed in with everything ${(full / baseline * 100).toFixed(0)} %`);
+  await measure('', graphqlUrl, viewerBody, { cookie }, 2); // warm-up
+  const bareYoga = await measure('bare Yoga { hello }', `http://127.0.0.1:${barePort}/graphql`, JSON.stringify({ query: '{ hello }' }));
+  const floor = await measure('Portico { __typename }, session cookie', graphqlUrl, JSON.stringify({ query: '{ __typename }' }), { cookie });
+  const viewer = await measure('Portico viewer, signed in (3 profiles, full)', graphqlUrl, viewerBody, { cookie });
+  const viewer200 = await measure('Portico viewer, signed in (200 profiles, full)', graphqlUrl, viewerBody, { cookie: cookie200 });
+  const signedOut = await measure('Portico viewer, signed out', graphqlUrl, JSON.stringify({ query: '{ viewer { signedIn } }' }));
+  const rss = peakRssMb(portico.pid!);
+  const postgres = await onPostgres(viewerBody);
+  console.log(`viewer ÷ { __typename }: ${(viewer.rps / floor.rps).toFixed(2)}   viewer ÷ bare Yoga: ${(viewer.rps / bareYoga.rps).toFixed(2)}   signed out ÷ bare Yoga: ${(signedOut.rps / bareYoga.rps).toFixed(2)}`);
+  console.log(`SQL statements per uncached viewer (1 / 10 / 200 profiles): ${sqlStatements[1]} / ${sqlStatements[10]} / ${sqlStatements[200]}`);
+  console.log(`cold start to /readyz: ${Math.round(restarted.ms)} ms (fresh database, migrating and seeding: ${Math.round(first.ms)} ms); peak RSS ${rss} MB`);
+  report({
+    viewerRatio: round(viewer.rps / floor.rps),
+    bareRatio: round(viewer.rps / bareYoga.rps),
+    viewerRps: Math.round(viewer.rps),
+    floorRps: Math.round(floor.rps),
+    bareRps: Math.round(bareYoga.rps),
+    viewer200Rps: Math.round(viewer200.rps),
+    signedOutRps: Math.round(signedOut.rps),
+    sqlStatements,
+    p99Ms: viewer.p99,
+    peakRssMb: rss,
+    coldStartMs: Math.round(restarted.ms),
+    ...(postgres ? { postgres } : {}),
+  });
 } finally {
-  await app.close();
-  bareServer.close();
+  await stop(portico);
+  bare.kill();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The viewer and its floor again with Portico on PostgreSQL, when a server answers (see test/helpers/db.ts). */
+async function onPostgres(viewerBody: string) {
+  if (!(await postgresAvailable())) {
+    console.log('PostgreSQL: not reachable, skipped');
+    return null;
+  }
+  const database = await createPostgresDatabase();
+  const pgPort = await freePort();
+  const pgUrl = `http://localhost:${pgPort}`;
+  const { child } = await startPortico({ DATABASE_URL: database.url, PORT: String(pgPort) }, pgUrl);
+  try {
+    const client = createHttpClient(pgUrl);
+    await signIn(client, 'personal', 'casey@shared.example');
+    const profiles = (await client.graphql<any>('{ viewer { profiles { id usable } } }')).data!.viewer.profiles;
+    await client.graphql(SELECT, { id: profiles.find((p: any) => p.usable).id });
+    const cookie = await client.cookieHeader();
+    await measure('', `${pgUrl}/graphql`, viewerBody, { cookie }, 2);
+    const floor = await measure('PostgreSQL: Portico { __typename }, session cookie', `${pgUrl}/graphql`, JSON.stringify({ query: '{ __typename }' }), { cookie });
+    const viewer = await measure('PostgreSQL: viewer, signed in (3 profiles, full)', `${pgUrl}/graphql`, viewerBody, { cookie });
+    return { viewerRps: Math.round(viewer.rps), floorRps: Math.round(floor.rps), viewerRatio: round(viewer.rps / floor.rps), p99Ms: viewer.p99 };
+  } finally {
+    await stop(child);
+    await database.drop();
+  }
+}
+
+function round(n: number) {
+  return Math.round(n * 100) / 100;
 }

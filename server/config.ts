@@ -106,6 +106,11 @@ export interface Config {
   };
   /** requestAssociationEmails answers after at least this long, found or not, so timing tells nothing (R8). */
   linkRequestMinMs: number;
+  /**
+   * The per-session cache of the session row and the viewer (server/cache/viewer-cache.ts); null when off. `ttlMs`
+   * bounds how long an entry lives: it only matters for writers no instance hears (another process on SQLite).
+   */
+  viewerCache: { ttlMs: number; maxEntries: number } | null;
 }
 
 export class ConfigError extends Error {
@@ -172,6 +177,9 @@ const envSchema = z.object({
   DB_POOL_MAX: int(10, 1, 500),
   DB_POOL_TIMEOUT_MS: int(5000, 100, 120000),
   DB_STATEMENT_TIMEOUT_MS: int(15000, 100, 600000),
+  VIEWER_CACHE: bool(true),
+  VIEWER_CACHE_TTL_SECONDS: int(60, 1, 86400),
+  VIEWER_CACHE_MAX_ENTRIES: int(100000, 100, 10000000),
   SHUTDOWN_DELAY_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(120000).optional()),
   SHUTDOWN_TIMEOUT_MS: int(10000, 100, 600000),
   RETENTION_INTERVAL_MINUTES: int(60, 1, 24 * 60),
@@ -380,6 +388,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // A demo stopped with Ctrl-C has no load balancer to wait for.
     shutdown: { delayMs: e.SHUTDOWN_DELAY_MS ?? (production ? 5000 : 0), timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     linkRequestMinMs: e.LINK_REQUEST_MIN_MS,
+    viewerCache: e.VIEWER_CACHE ? { ttlMs: e.VIEWER_CACHE_TTL_SECONDS * 1000, maxEntries: e.VIEWER_CACHE_MAX_ENTRIES } : null,
   };
 }
 

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createApp } from './app.js';
 import { describeConfig, loadConfig, type Config } from './config.js';
+import { startViewerCache } from './cache/start.js';
+import type { ViewerCache } from './cache/viewer-cache.js';
 import { createDb, type Db } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { startMailCatcher, type MailCatcher } from './dev/mail-catcher.js';
@@ -33,6 +35,8 @@ export interface RunningServer {
   services: AppServices;
   mailCatcher: MailCatcher | null;
   outbox: OutboxWorker;
+  /** The per-session viewer cache; null with VIEWER_CACHE=false. */
+  viewerCache: ViewerCache | null;
   /** Stops at once (tests): open connections are cut. */
   close(): Promise<void>;
   /**
@@ -83,6 +87,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ...config.database,
     onConnectionError: (error) => logger.warn({ err: error }, 'a database connection broke; the pool opens a new one when needed'),
   });
+  const viewerCache = await startViewerCache(config, db, logger);
   const now = options.now ?? (() => new Date());
 
   let mailCatcher: MailCatcher | null = null;
@@ -138,6 +143,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await closeApp();
     await mailer.close();
     await mailCatcher?.stop();
+    await viewerCache?.close();
     await db.$disconnect();
   }
 
@@ -151,6 +157,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     services,
     mailCatcher,
     outbox,
+    viewerCache: viewerCache?.cache ?? null,
     async close() {
       draining = true;
       server.closeAllConnections();

@@ -5,6 +5,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import session, { type SessionData } from 'express-session';
+import { viewerCacheOf } from '../cache/viewer-cache.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/client.js';
 
@@ -205,15 +206,25 @@ export async function readSession(db: Db, config: Config, cookieHeader: string |
   const sid = value && unsignSessionId(value, config.session.secret);
   if (!sid) return null;
   const key = sessionRowId(sid);
-  const row = await db.session.findUnique({ where: { id: key }, select: { identityId: true, currentProfileId: true, expiresAt: true, data: true } });
-  if (!row?.identityId) return null;
-  const data = parseData(row.data);
   const now = Date.now();
-  if (!data || !isLive(config, row, data, now)) return null;
+  const cache = viewerCacheOf(db);
+  let row = cache?.getSession(key, now);
+  if (!row) {
+    const generation = cache?.begin() ?? 0;
+    const stored = await db.session.findUnique({ where: { id: key }, select: { identityId: true, currentProfileId: true, expiresAt: true, data: true } });
+    const data = stored?.identityId ? parseData(stored.data) : null;
+    if (!stored?.identityId || !data) return null;
+    row = { identityId: stored.identityId, currentProfileId: stored.currentProfileId, expiresAt: stored.expiresAt, signedInAt: data.signedInAt, keep: data.keep };
+    cache?.storeSession(key, row, generation, now);
+  }
+  const data = { identityId: row.identityId, signedInAt: row.signedInAt, keep: row.keep };
+  if (!isLive(config, row, data, now)) return null;
   // GraphQL traffic is activity too: push the idle deadline, but write at most about once a minute per session.
-  const deadline = sessionDeadline(config, { ...data, identityId: row.identityId }, now);
+  const deadline = sessionDeadline(config, data, now);
   if (deadline.getTime() - row.expiresAt.getTime() >= EXTEND_AFTER_MS) {
     await db.session.updateMany({ where: { id: key, expiresAt: { gt: new Date(now) } }, data: { expiresAt: deadline } });
+    // Only the deadline moved, so the cached row stays (db/write-watch.ts does not report this write).
+    row.expiresAt = deadline;
   }
   return { key, identityId: row.identityId, currentProfileId: row.currentProfileId };
 }

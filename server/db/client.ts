@@ -9,6 +9,7 @@ import type { Config } from '../config.js';
 import { PrismaClient } from '../generated/sqlite/client.js';
 import { PrismaClient as PostgresPrismaClient } from '../generated/postgresql/client.js';
 import { providerOf, sqlitePath } from './url.js';
+import { watchWrites } from './write-watch.js';
 
 export type Db = PrismaClient;
 /** The client handed to a `$transaction` callback. */
@@ -41,16 +42,16 @@ export function createDb(databaseUrl: string, options: Partial<DbOptions> = {}):
   const onError = o.onConnectionError ?? (() => {});
   if (providerOf(databaseUrl) === 'postgresql') {
     // connectionTimeoutMillis bounds both a new connection and the wait for a free one in a full pool.
-    const adapter = new PrismaPg(
+    const adapter = watchWrites(new PrismaPg(
       { connectionString: databaseUrl, max: o.poolMax, connectionTimeoutMillis: o.poolTimeoutMs, statement_timeout: o.statementTimeoutMs, keepAlive: true },
       { onPoolError: onError, onConnectionError: onError },
-    );
+    ), databaseUrl);
     return new PostgresPrismaClient({ adapter, transactionOptions: { maxWait: o.poolTimeoutMs } }) as unknown as Db;
   }
   const file = sqlitePath(databaseUrl);
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   // WAL lets readers go on while another process writes. better-sqlite3 waits for a lock synchronously, freezing
   // the event loop (and /healthz) meanwhile: the wait stays short and a longer lock becomes a retryable 503.
-  const adapter = new ImmediateTransactionsSqlite({ url: file, timeout: o.busyTimeoutMs });
+  const adapter = watchWrites(new ImmediateTransactionsSqlite({ url: file, timeout: o.busyTimeoutMs }), databaseUrl);
   return new PrismaClient({ adapter });
 }

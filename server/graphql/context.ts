@@ -1,11 +1,13 @@
 // The GraphQL context is built from the request alone: the session cookie is read straight from its row
 // (no express-session or passport on the /graphql path), and the acting profile is loaded only when a
-// resolver asks for it (policy.loadActor).
+// resolver asks for it: the viewer snapshot (identity, profiles, organizations, plans) in one statement, once per
+// request, and the actor derived from it (modules/viewer/load.ts).
 import type { YogaInitialContext } from 'graphql-yoga';
 import { readSession, type SessionInfo } from '../auth/session.js';
 import type { Deps } from '../modules/deps.js';
-import { loadActor, type Actor, type ApiTokenRef } from '../modules/policy.js';
+import type { Actor, ApiTokenRef } from '../modules/policy.js';
 import { authenticateBearer } from '../modules/tokens/authenticate.js';
+import { actorFromSnapshot, viewerSnapshot, type ViewerSnapshot } from '../modules/viewer/load.js';
 
 export type { Actor };
 
@@ -16,6 +18,8 @@ export interface Context extends Deps {
   /** The client's address as express sees it through the trusted proxies, for per-client rate limits. */
   clientAddress: string;
   actor(): Promise<Actor | null>;
+  /** The signed-in identity's viewer rows, loaded at most once per request; null signed out. */
+  viewer(): Promise<ViewerSnapshot | null>;
   /** Set-Cookie headers the response must carry (a session rotated by a profile switch). */
   responseCookies: string[];
 }
@@ -26,7 +30,9 @@ export function createContextFactory(deps: Deps, cookiesOf: WeakMap<Request, str
     // An API token (Authorization: Bearer) replaces the session; a refused one ends the request here.
     const tokenActor = await authenticateBearer({ ...deps, limiter: deps.services.apiTokenRequests, now: deps.services.now() }, initial.request.headers);
     const session = tokenActor ? null : await readSession(deps.db, deps.config, initial.request.headers.get('cookie'));
+    let viewer: Promise<ViewerSnapshot | null> | undefined;
     let actor: Promise<Actor | null> | undefined = tokenActor ? Promise.resolve(tokenActor) : undefined;
+    const loadViewer = () => (viewer ??= session ? viewerSnapshot(deps.db, session.identityId, deps.services.now()) : Promise.resolve(null));
     const responseCookies: string[] = [];
     cookiesOf.set(initial.request, responseCookies);
     return {
@@ -34,7 +40,8 @@ export function createContextFactory(deps: Deps, cookiesOf: WeakMap<Request, str
       session,
       apiToken: tokenActor?.token ?? null,
       clientAddress: initial.req?.ip ?? initial.req?.socket?.remoteAddress ?? 'unknown',
-      actor: () => (actor ??= session ? loadActor(deps.db, session, deps.services.now()) : Promise.resolve(null)),
+      viewer: loadViewer,
+      actor: () => (actor ??= session ? loadViewer().then((snapshot) => actorFromSnapshot(snapshot, session, deps.services.now())) : Promise.resolve(null)),
       responseCookies,
     };
   };

@@ -2,7 +2,7 @@
 // same answer as a Prisma filter, for lists and for loading by id. A property test (test/modules/policy.test.ts)
 // proves the two agree for every role and organization, so nothing else needs to, or may, decide.
 //
-// Who is asking comes from loadActor: the signed-in identity and the profile it acts as. A profile acts only while
+// Who is asking comes from the viewer snapshot (viewer/load.ts, actorFromSnapshot): the signed-in identity and the profile it acts as. A profile acts only while
 // it is ACTIVE, still linked to the identity and, for a customer, covered by a service plan today (R1): a session
 // whose profile lapsed keeps its sign-in but acts as nobody, and `lostProfile` says why.
 import type { Db, Tx } from '../db/client.js';
@@ -216,59 +216,4 @@ export interface SessionRef {
   key: string;
   identityId: string;
   currentProfileId: string | null;
-}
-
-/**
- * Who is asking: the identity and, when one is chosen, the profile it acts as, if it still may (R1). Without a
- * chosen profile this is one small statement.
- */
-export async function loadActor(db: Db, session: SessionRef, now: Date): Promise<Actor | null> {
-  const identitySelect = { displayName: true, email: true } as const;
-  const chosen = session.currentProfileId
-    ? await db.profile.findFirst({
-        where: { id: session.currentProfileId, identityId: session.identityId },
-        select: {
-          id: true,
-          status: true,
-          organizationId: true,
-          isAdministrator: true,
-          givenName: true,
-          familyName: true,
-          identity: { select: identitySelect },
-          organization: { select: { name: true, kind: true, servicePlans: { select: PLAN_FIELDS } } },
-        },
-      })
-    : null;
-  const identity = chosen?.identity ?? (await db.identity.findUnique({ where: { id: session.identityId }, select: identitySelect }));
-  if (!identity) return null;
-  let profile: ActingProfile | null = null;
-  let lostProfile: LostProfile | null = null;
-  if (session.currentProfileId) {
-    const today = isoDay(now);
-    if (!chosen || chosen.status !== 'ACTIVE') lostProfile = { reason: 'UNAVAILABLE' };
-    else if (!hasAccessToday(chosen.organization.kind, chosen.organization.servicePlans, today)) {
-      lostProfile = {
-        reason: 'SERVICE_PLAN_INACTIVE',
-        organizationName: chosen.organization.name,
-        planEndedOn: lastEndedPlan(chosen.organization.servicePlans, today)?.endsOn ?? null,
-      };
-    } else {
-      profile = {
-        id: chosen.id,
-        organizationId: chosen.organizationId,
-        organizationName: chosen.organization.name,
-        organizationKind: chosen.organization.kind,
-        isAdministrator: chosen.isAdministrator,
-        displayName: `${chosen.givenName} ${chosen.familyName}`,
-      };
-    }
-  }
-  return {
-    identityId: session.identityId,
-    sessionKey: session.key,
-    identityDisplayName: identity.displayName ?? identity.email,
-    profile,
-    role: profile ? roleOf(profile) : null,
-    lostProfile,
-  };
 }

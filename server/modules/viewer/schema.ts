@@ -6,6 +6,7 @@ import { profilePayload, resultOf } from '../../graphql/results.js';
 import { activePlanWhere, hasAccessToday, isoDay, lastEndedPlan } from '../organizations/plans.js';
 import { AccountProvider, accountProviders, Identity, Profile } from '../profiles/schema.js';
 import { lostProfileError, managesAny } from '../policy.js';
+import { covers, IDENTITY_SHAPE, profileRowsFor } from './load.js';
 import { endSessionsOf, selectProfile, signOutEverywhere } from './service.js';
 
 interface ViewerShape { identityId: string | null; currentProfileId: string | null }
@@ -18,7 +19,11 @@ export const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
       type: Identity,
       nullable: true,
       description: 'The signed-in sign-in account; null when signed out.',
-      resolve: (query, v, _args, ctx) => (v.identityId ? ctx.db.identity.findUnique({ ...query, where: { id: v.identityId } }) : null),
+      resolve: async (query, v, _args, ctx) => {
+        if (!v.identityId) return null;
+        const snapshot = covers(IDENTITY_SHAPE, query) ? await ctx.viewer() : null;
+        return snapshot ? snapshot.identity : ctx.db.identity.findUnique({ ...query, where: { id: v.identityId } });
+      },
     }),
     currentProfile: t.prismaField({
       type: Profile,
@@ -26,7 +31,10 @@ export const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
       description: 'The profile this session acts as; null until one is chosen (selectProfile), and once it may no longer act (see currentProfileError).',
       resolve: async (query, v, _args, ctx) => {
         const actor = v.identityId ? await ctx.actor() : null;
-        return actor?.profile ? ctx.db.profile.findUnique({ ...query, where: { id: actor.profile.id } }) : null;
+        if (!actor?.profile) return null;
+        const current = (await ctx.viewer())?.profiles.filter((p) => p.id === actor.profile?.id) ?? [];
+        const rows = current.length === 1 ? profileRowsFor(query, current) : null;
+        return rows ? (rows[0] as never) : ctx.db.profile.findUnique({ ...query, where: { id: actor.profile.id } });
       },
     }),
     currentProfileError: t.field({
@@ -41,10 +49,13 @@ export const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
     profiles: t.prismaField({
       type: [Profile],
       description: 'Every active profile linked to this identity, usable or not (see Profile.usable).',
-      resolve: (query, v, _args, ctx) =>
-        v.identityId
-          ? ctx.db.profile.findMany({ ...query, where: { identityId: v.identityId, status: 'ACTIVE' }, orderBy: [{ organization: { name: 'asc' } }, { id: 'asc' }] })
-          : [],
+      resolve: async (query, v, _args, ctx) => {
+        if (!v.identityId) return [];
+        const snapshot = await ctx.viewer();
+        const rows = snapshot && profileRowsFor(query, snapshot.profiles);
+        if (rows) return rows as never;
+        return ctx.db.profile.findMany({ ...query, where: { identityId: v.identityId, status: 'ACTIVE' }, orderBy: [{ organization: { name: 'asc' } }, { id: 'asc' }] });
+      },
     }),
     isSupport: t.boolean({
       description: 'Whether the current profile is vendor support.',
