@@ -1,6 +1,6 @@
 // GraphiQL as the power users' way to fix an account: it opens with the account-fix operations as ready tabs (when
-// the browser has no tabs of its own saved yet), each saying what it does and where its help page is. (Yoga's bundled
-// GraphiQL mounts only the Explorer plugin, so its History panel cannot be switched on from these options.)
+// the browser has no tabs of its own saved yet), each saying what it does and where its help page is, and with its
+// History panel (withHistoryPanel).
 import type { GraphiQLOptions } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import { HELP_PAGES } from '../help-pages.js';
@@ -88,4 +88,17 @@ export function graphiqlOptions(config: Pick<Config, 'helpUrl'>): GraphiQLOption
     title: 'Portico GraphiQL',
     defaultTabs: tabs.map((tab) => ({ query: tab.query, variables: JSON.stringify(tab.variables, null, 2) })),
   };
+}
+
+/**
+ * Yoga's GraphiQL page with the History panel in its sidebar. Yoga's bundle carries GraphiQL's History plugin but
+ * mounts only its Explorer, and takes no option for more; so the page's code is given the History plugin beside the
+ * Explorer where it mounts its plugins. Both names are found in the bundle, not assumed; when a Yoga upgrade changes
+ * them the page is served as Yoga renders it, and the browser test that opens History goes red.
+ */
+export function withHistoryPanel(html: string): string {
+  const history = /\b(?:const|let|var) ([\w$]+)=\{title:"History",icon:/.exec(html)?.[1];
+  const mount = /plugins:\[([\w$]+)\],schemaDescription:/;
+  if (!history || !mount.test(html)) return html;
+  return html.replace(mount, (_all, explorer: string) => `plugins:[${explorer},${history}],schemaDescription:`);
 }

@@ -5,7 +5,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createHash } from 'node:crypto';
-import { graphiqlOptions } from './graphiql.js';
+import { graphiqlOptions, withHistoryPanel } from './graphiql.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { readSession } from '../auth/session.js';
@@ -61,7 +61,7 @@ export function createGraphqlHandler(deps: Deps, plugins: Plugin[] = []) {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: async (request) => ((await mayOpenGraphiql(request.headers.get('cookie'))) ? GRAPHIQL : false),
-    renderGraphiQL,
+    renderGraphiQL: (options) => withHistoryPanel(renderGraphiQL(options)),
     maskedErrors: { isDev: config.mode !== 'production', maskError: createMaskError(config) },
     cors: (request) => {
       const origin = request.headers.get('origin');

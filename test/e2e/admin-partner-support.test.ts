@@ -261,6 +261,9 @@ describe('partner administrators and vendor support in a real browser', () => {
       await tabs.first().click();
       await page.getByRole('button', { name: /^Execute query/ }).click();
       await expect.poll(() => page.locator('.graphiql-response').innerText()).toContain('NO_PROFILE');
+      // History is on: the operation just run is listed there, and opens again from it.
+      await page.getByRole('button', { name: 'Show History' }).click();
+      await expect.poll(() => page.locator('.graphiql-history-item').allInnerTexts()).toContain('FindAndDiagnose');
       await screenshot(page, 'admin-graphiql-tabs');
       watched.assertClean();
     } finally {
