@@ -9,11 +9,29 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { BUILD_TIMEOUT_MS, ensureHelpSiteBuilt } from '../helpers/help-site-build.js';
 import { mailTo, tokenFrom } from '../helpers/mail.js';
-import { axeViolations, openPage, screenshot, signInFrom, tableRowOf } from './support.js';
+import { addProfessional, axeViolations, openPage, ownOrganizationId, screenshot, signInFrom, tableRowOf } from './support.js';
 
 const JOURNEY_MS = 180_000;
 
 const rowOf = (page: Page, name: string) => tableRowOf(page, name, '#people-rows tr');
+
+/** Presses `key` until the focused element matches `selector`; fails after `limit` presses. */
+async function pressUntilFocused(page: Page, key: 'Tab' | 'Shift+Tab', selector: string, limit = 80): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press(key);
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  throw new Error(`${key} ${limit} times never reached ${selector}`);
+}
+
+/** What a sighted keyboard user sees of the focused element: a ring the browser draws for keyboard focus. */
+const focusIsVisible = (page: Page) =>
+  page.evaluate(() => {
+    const active = document.activeElement;
+    if (!active || !active.matches(':focus-visible')) return false;
+    const style = getComputedStyle(active);
+    return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+  });
 
 describe('a customer administrator in a real browser', () => {
   let app: TestApp;
@@ -270,6 +288,83 @@ describe('a customer administrator in a real browser', () => {
       expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 2, name: 'Kit Keys was removed from Fabrikam Ltd' }).waitFor();
+      watched.assertClean();
+    } finally {
+      await watched.close();
+    }
+  }, JOURNEY_MS);
+
+  test('revoking a pending link: the page says revoked, and the link then explains that it was cancelled', async () => {
+    const alex = await app.signedIn('alex@fabrikam.example');
+    const arrival = mailTo(app.mailCatcher!, 'riley@fabrikam.example');
+    const id = await addProfessional(alex, { organizationId: await ownOrganizationId(alex), givenName: 'Riley', familyName: 'Revoked', email: 'riley@fabrikam.example', sendInvitation: true });
+    const token = tokenFrom(await arrival);
+    const watched = await openPage(browser, app);
+    const { page } = watched;
+    try {
+      await signInFrom(page, app, 'alex@fabrikam.example', '/account/admin/');
+      await rowOf(page, 'Riley Revoked').getByRole('link').click();
+      await page.getByRole('heading', { level: 2, name: 'Riley Revoked' }).waitFor();
+      expect(await page.locator('#person-state').innerText()).toMatch(/^Not linked: invited, link pending/);
+      await page.getByRole('button', { name: 'Revoke link' }).click();
+      await expect.poll(() => page.getByRole('status').filter({ hasText: 'The link was revoked' }).innerText()).toBe('The link was revoked: it no longer works. Select Resend invitation to send a new one.');
+      expect(await page.locator('#person-state').innerText()).toBe('Not linked: link revoked');
+      expect(await page.locator('#history-rows tr').first().locator('td[data-label="State"]').innerText()).toBe('link revoked');
+      expect(await page.getByRole('button', { name: 'Revoke link' }).count()).toBe(0);
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('resend-button');
+      await page.locator('#findings li[data-code="INVITATION_REVOKED"]').waitFor();
+      expect(await axeViolations(page, 'person, link revoked')).toEqual([]);
+      const invitation = await app.db.invitation.findFirst({ where: { profile: { email: 'riley@fabrikam.example' } }, orderBy: { createdAt: 'desc' } });
+      expect(invitation?.revokedAt).not.toBeNull();
+      expect(id).toBeTruthy();
+
+      // The person opens the link from the e-mail: the page explains, in its own words, that it was cancelled.
+      await page.goto(`${app.url}/account/associate/#token=${token}`);
+      await page.getByRole('heading', { level: 2, name: 'This link was cancelled' }).waitFor();
+      expect(await page.locator('[data-view="error"]').innerText()).toContain('Your administrator cancelled it, or your e-mail address changed.');
+      expect(await page.getByRole('link', { name: 'Ask for a new link' }).isVisible()).toBe(true);
+      watched.assertClean();
+    } finally {
+      await watched.close();
+    }
+  }, JOURNEY_MS);
+
+  test('by keyboard alone on a person\'s page: make them administrator and resend their invitation, hearing each outcome', async () => {
+    const alex = await app.signedIn('alex@fabrikam.example');
+    const id = await addProfessional(alex, { organizationId: await ownOrganizationId(alex), givenName: 'Kai', familyName: 'Keyboard', email: 'kai@fabrikam.example', sendInvitation: false });
+    const watched = await openPage(browser, app);
+    const { page } = watched;
+    try {
+      await signInFrom(page, app, 'alex@fabrikam.example', `/account/admin/person/?id=${encodeURIComponent(id)}`);
+      await page.getByRole('heading', { level: 2, name: 'Kai Keyboard' }).waitFor();
+      await page.locator('#findings li').first().waitFor();
+      // From the top of the page, Tab to the administrator checkbox and tick it with Space.
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await pressUntilFocused(page, 'Tab', '#admin-checkbox');
+      expect(await focusIsVisible(page)).toBe(true);
+      await page.keyboard.press('Space');
+      expect(await page.locator('#admin-checkbox').isChecked()).toBe(true);
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Save role');
+      expect(await focusIsVisible(page)).toBe(true);
+      await page.keyboard.press('Enter');
+      const adminStatus = page.getByRole('status').filter({ hasText: 'administrator' });
+      await expect.poll(() => adminStatus.innerText()).toBe('Kai Keyboard is now an administrator.');
+      expect(await adminStatus.getAttribute('aria-live')).toBe('polite');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Save role');
+      expect((await app.db.profile.findFirst({ where: { email: 'kai@fabrikam.example' } }))?.isAdministrator).toBe(true);
+
+      // Back up with Shift+Tab to the first Resend invitation button and press it with Enter: the e-mail arrives.
+      await pressUntilFocused(page, 'Shift+Tab', '#resend-button');
+      expect(await focusIsVisible(page)).toBe(true);
+      const arrival = mailTo(app.mailCatcher!, 'kai@fabrikam.example');
+      await page.keyboard.press('Enter');
+      const sent = page.getByRole('status').filter({ hasText: 'on its way' });
+      await expect.poll(() => sent.innerText()).toBe('A new link is on its way to kai@fabrikam.example. Earlier links no longer work.');
+      expect(await sent.getAttribute('aria-live')).toBe('polite');
+      await arrival;
+      // Focus stays where the person is: not lost to the page's body while the page reloads its data.
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('resend-button');
       watched.assertClean();
     } finally {
       await watched.close();

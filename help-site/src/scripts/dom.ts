@@ -29,14 +29,27 @@ export function fill(root: ParentNode, slots: Record<string, string>): void {
 
 /** Marks a form busy (aria-busy, disabled submit button) while `work` runs. */
 export async function whileBusy<T>(form: HTMLElement, work: () => Promise<T>): Promise<T> {
-  const buttons = [...form.querySelectorAll<HTMLButtonElement>('button')];
   form.setAttribute('aria-busy', 'true');
+  try {
+    return await whileDisabled([...form.querySelectorAll<HTMLButtonElement>('button')], work);
+  } finally {
+    form.removeAttribute('aria-busy');
+  }
+}
+
+/**
+ * Disables `buttons` while `work` runs. A disabled button loses focus to the page's body, which sends a keyboard
+ * user back to the top: the pressed button (or `fallback` when the work replaced it) gets focus back.
+ */
+export async function whileDisabled<T>(buttons: HTMLButtonElement[], work: () => Promise<T>, fallback?: HTMLElement): Promise<T> {
+  const pressed = buttons.find((button) => button === document.activeElement);
   for (const button of buttons) button.disabled = true;
   try {
     return await work();
   } finally {
-    form.removeAttribute('aria-busy');
     for (const button of buttons) button.disabled = false;
+    const lost = document.activeElement === null || document.activeElement === document.body;
+    if (pressed && lost) (pressed.isConnected ? pressed : fallback)?.focus();
   }
 }
 
