@@ -251,6 +251,36 @@ describe('partner administrators and vendor support in a real browser', () => {
     }
   }, JOURNEY_MS);
 
+  test('a customer administrator uploads a CSV file in Add several: the preview lists it, and the people table then lists them', async () => {
+    const watched = await openPage(browser, app);
+    const { page } = watched;
+    try {
+      await signInFrom(page, app, 'alex@fabrikam.example', '/account/admin/');
+      await page.getByRole('heading', { level: 2, name: DEMO.fabrikam }).waitFor();
+      await page.getByRole('link', { name: 'Add several from a list' }).click();
+      await page.getByRole('heading', { level: 2, name: `Add several people to ${DEMO.fabrikam}` }).waitFor();
+      await page.getByLabel('Send the invitation e-mails now').uncheck();
+      const csv = ['given_name,family_name,email', 'Fay,From-File,fay@fabrikam.example', 'Finn,From-File,finn@fabrikam.example', 'Flo,From-File,flo@fabrikam.example', ''].join('\r\n');
+      await page.getByLabel('Or choose a file (.csv or .tsv)').setInputFiles({ name: 'new-people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+      // Choosing the file previews it at once.
+      await expect.poll(() => page.locator('#preview-summary').innerText()).toBe('3 people are ready to add.');
+      expect(await page.locator('#preview-rows td[data-label="E-mail"]').allInnerTexts()).toEqual(['fay@fabrikam.example', 'finn@fabrikam.example', 'flo@fabrikam.example']);
+      expect(await page.locator('#list-text').inputValue()).toContain('Finn,From-File,finn@fabrikam.example');
+      await page.getByRole('button', { name: 'Add 3 people' }).click();
+      await expect.poll(() => page.locator('#add-several-status').innerText()).toBe('3 people were added.');
+      expect(await page.locator('#results-rows').innerText()).toMatch(/Fay From-File\s+Added/);
+      await page.getByRole('link', { name: `← ${DEMO.fabrikam}` }).click();
+      await page.getByLabel('Find by name or e-mail').fill('From-File');
+      await page.getByRole('button', { name: 'Find', exact: true }).click();
+      await expect.poll(() => page.locator('#people-count').innerText()).toBe('Showing 1–3 of 3 people.');
+      for (const name of ['Fay From-File', 'Finn From-File', 'Flo From-File']) expect(await rowOf(page, name).count()).toBe(1);
+      expect(await app.db.profile.count({ where: { familyName: 'From-File', organization: { name: DEMO.fabrikam } } })).toBe(3);
+      watched.assertClean();
+    } finally {
+      await watched.close();
+    }
+  }, JOURNEY_MS);
+
   test('GraphiQL opens with the account-fix operations as ready tabs that run as they are', async () => {
     const watched = await openPage(browser, app);
     const { page } = watched;
