@@ -281,6 +281,72 @@ describe('partner administrators and vendor support in a real browser', () => {
     }
   }, JOURNEY_MS);
 
+  test('Next 50 in the audit log and Show more in the organization list reach the rows after the first page, none twice', async () => {
+    // Enough rows for a second page: 30 more organizations (the list shows 25 at a time) and 60 people added to one
+    // of them (60 "added" events; the log shows 50 at a time).
+    const created: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const result = await support.graphql<{ createOrganization: { organization: { id: string } } }>(
+        'mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { ... on CreateOrganizationSuccess { organization { id } } } }',
+        { input: { name: `Paging Partner ${String(i).padStart(2, '0')}`, kind: 'PARTNER' } },
+      );
+      created.push(result.data!.createOrganization.organization.id);
+    }
+    const professionals = Array.from({ length: 60 }, (_, i) => ({ givenName: `Page${i}`, familyName: 'Logged', email: `logged${i}@paging.example` }));
+    const added = await support.graphql<{ addProfessionals: { addedCount: number } }>(
+      'mutation ($id: ID!, $p: [NewProfessionalInput!]!) { addProfessionals(organizationId: $id, professionals: $p, sendInvitations: false) { ... on AddProfessionalsSuccess { addedCount } } }',
+      { id: created[0], p: professionals },
+    );
+    expect(added.data?.addProfessionals.addedCount).toBe(60);
+    const organizations = await app.db.organization.count();
+    expect(organizations).toBeGreaterThan(25);
+
+    const watched = await openPage(browser, app);
+    const { page } = watched;
+    try {
+      await signInFrom(page, app, 'support@northwind.example', '/account/admin/');
+      await page.getByRole('heading', { level: 2, name: 'Organizations you manage' }).waitFor();
+      const links = page.locator('#organizations-rows tr a');
+      await expect.poll(() => links.count()).toBe(25);
+      const more = page.getByRole('button', { name: 'Show more' });
+      // A double click, as people often give a button, loads the next page once.
+      for (let shown = 25; shown < organizations; ) {
+        await more.dblclick();
+        const before = shown;
+        shown = Math.min(shown + 25, organizations);
+        await expect.poll(() => links.count()).toBe(shown);
+        // The keyboard continues at the first organization added (row 0 is the column headings).
+        expect(await page.evaluate(() => document.activeElement?.closest('tr')?.rowIndex)).toBe(before + 1);
+      }
+      expect(await more.isHidden()).toBe(true);
+      const hrefs = await links.evaluateAll((all) => all.map((a) => (a as HTMLAnchorElement).href));
+      expect(new Set(hrefs).size).toBe(organizations);
+      for (const id of created) expect(hrefs.some((href) => href.endsWith(`?id=${encodeURIComponent(id)}`))).toBe(true);
+
+      await page.goto(`${app.url}/account/admin/audit/?organization=${encodeURIComponent(created[0]!)}`);
+      await page.getByRole('heading', { level: 2, name: 'Audit log of Paging Partner 00' }).waitFor();
+      await page.getByLabel('Kind of change').selectOption('PROFILE_ADD');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await expect.poll(() => page.locator('#audit-count').innerText()).toBe('Events 1–50 of 60, newest first.');
+      const people = page.locator('#audit-rows td[data-label="Person"]');
+      const first = await people.allInnerTexts();
+      expect(await page.getByRole('button', { name: 'Previous 50' }).isHidden()).toBe(true);
+      await page.getByRole('button', { name: 'Next 50' }).dblclick();
+      await expect.poll(() => page.locator('#audit-count').innerText()).toBe('Events 51–60 of 60, newest first.');
+      const second = await people.allInnerTexts();
+      expect(second).toHaveLength(10);
+      expect(new Set([...first, ...second]).size).toBe(60);
+      expect(await page.getByRole('button', { name: 'Next 50' }).isHidden()).toBe(true);
+      await page.getByRole('button', { name: 'Previous 50' }).click();
+      await expect.poll(() => page.locator('#audit-count').innerText()).toBe('Events 1–50 of 60, newest first.');
+      expect(await people.allInnerTexts()).toEqual(first);
+      expect(await axeViolations(page, 'audit log, second page')).toEqual([]);
+      watched.assertClean();
+    } finally {
+      await watched.close();
+    }
+  }, JOURNEY_MS);
+
   test('GraphiQL opens with the account-fix operations as ready tabs that run as they are', async () => {
     const watched = await openPage(browser, app);
     const { page } = watched;

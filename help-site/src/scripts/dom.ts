@@ -28,10 +28,10 @@ export function fill(root: ParentNode, slots: Record<string, string>): void {
 }
 
 /** Marks a form busy (aria-busy, disabled submit button) while `work` runs. */
-export async function whileBusy<T>(form: HTMLElement, work: () => Promise<T>): Promise<T> {
+export async function whileBusy<T>(form: HTMLElement, work: () => Promise<T>, fallback?: () => HTMLElement | null): Promise<T> {
   form.setAttribute('aria-busy', 'true');
   try {
-    return await whileDisabled([...form.querySelectorAll<HTMLButtonElement>('button')], work);
+    return await whileDisabled([...form.querySelectorAll<HTMLButtonElement>('button')], work, fallback);
   } finally {
     form.removeAttribute('aria-busy');
   }
@@ -39,9 +39,9 @@ export async function whileBusy<T>(form: HTMLElement, work: () => Promise<T>): P
 
 /**
  * Disables `buttons` while `work` runs. A disabled button loses focus to the page's body, which sends a keyboard
- * user back to the top: the pressed button (or `fallback` when the work replaced it) gets focus back.
+ * user back to the top: the pressed button (or `fallback` when the work removed or hid it) gets focus back.
  */
-export async function whileDisabled<T>(buttons: HTMLButtonElement[], work: () => Promise<T>, fallback?: HTMLElement): Promise<T> {
+export async function whileDisabled<T>(buttons: HTMLButtonElement[], work: () => Promise<T>, fallback?: () => HTMLElement | null): Promise<T> {
   const pressed = buttons.find((button) => button === document.activeElement);
   for (const button of buttons) button.disabled = true;
   try {
@@ -49,7 +49,7 @@ export async function whileDisabled<T>(buttons: HTMLButtonElement[], work: () =>
   } finally {
     for (const button of buttons) button.disabled = false;
     const lost = document.activeElement === null || document.activeElement === document.body;
-    if (pressed && lost) (pressed.isConnected ? pressed : fallback)?.focus();
+    if (pressed && lost) (pressed.isConnected && !pressed.hidden ? pressed : fallback?.())?.focus();
   }
 }
 
