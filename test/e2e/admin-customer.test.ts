@@ -297,7 +297,7 @@ describe('a customer administrator in a real browser', () => {
   test('revoking a pending link: the page says revoked, and the link then explains that it was cancelled', async () => {
     const alex = await app.signedIn('alex@fabrikam.example');
     const arrival = mailTo(app.mailCatcher!, 'riley@fabrikam.example');
-    const id = await addProfessional(alex, { organizationId: await ownOrganizationId(alex), givenName: 'Riley', familyName: 'Revoked', email: 'riley@fabrikam.example', sendInvitation: true });
+    await addProfessional(alex, { organizationId: await ownOrganizationId(alex), givenName: 'Riley', familyName: 'Revoked', email: 'riley@fabrikam.example', sendInvitation: true });
     const token = tokenFrom(await arrival);
     const watched = await openPage(browser, app);
     const { page } = watched;
@@ -316,7 +316,6 @@ describe('a customer administrator in a real browser', () => {
       expect(await axeViolations(page, 'person, link revoked')).toEqual([]);
       const invitation = await app.db.invitation.findFirst({ where: { profile: { email: 'riley@fabrikam.example' } }, orderBy: { createdAt: 'desc' } });
       expect(invitation?.revokedAt).not.toBeNull();
-      expect(id).toBeTruthy();
 
       // The person opens the link from the e-mail: the page explains, in its own words, that it was cancelled.
       await page.goto(`${app.url}/account/associate/#token=${token}`);
