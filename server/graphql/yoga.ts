@@ -3,7 +3,6 @@
 // unexpected masked, GraphiQL that works offline (in production only for administrators and support).
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createHash } from 'node:crypto';
 import { graphiqlOptions, withHistoryPanel } from './graphiql.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -61,7 +60,9 @@ export function createGraphqlHandler(deps: Deps, plugins: Plugin[] = []) {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: async (request) => ((await mayOpenGraphiql(request.headers.get('cookie'))) ? GRAPHIQL : false),
-    renderGraphiQL: (options) => withHistoryPanel(renderGraphiQL(options)),
+    // GraphiQL's code is a 9 MB module: loaded on the first visit, not at start (it would cost every instance ~85 MB
+    // of memory and part of its start-up time, for a page only administrators and support open).
+    renderGraphiQL: async (options) => withHistoryPanel((await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options)),
     maskedErrors: { isDev: config.mode !== 'production', maskError: createMaskError(config) },
     cors: (request) => {
       const origin = request.headers.get('origin');
