@@ -2,8 +2,9 @@
 // cookie) and bare Yoga `{ hello }`, each server in a process of its own, at BENCH_CONNECTIONS (50) connections for
 // BENCH_SECONDS (5) each. Portico runs on SQLite with generated people holding 1, 10 and 200 profiles, signed in
 // through the built-in OpenID Connect provider. Also: SQL statements per viewer (uncached, for each size), cold start
-// (process start to /readyz ready), peak RSS. Prints a table; asserts nothing.
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+// (process start to /readyz ready), peak RSS. Portico runs compiled (`npm run build`, then `node dist/index.js`), as
+// production runs it: under tsx every start would also compile the sources. Prints a table; asserts nothing.
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -41,10 +42,13 @@ const port = await freePort();
 const env = { NODE_ENV: 'test', PORTICO_DEMO: 'true', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: `file:${path.join(dir, 'bench.db')}`, LOG_LEVEL: 'silent' };
 const url = `http://localhost:${port}`;
 
-/** Starts Portico as `npm start` would (without the help-site build) and returns it with its time to /readyz. */
+const build = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) throw new Error('npm run build failed');
+
+/** Starts the compiled Portico (the demo, without the help-site build) and returns it with its time to /readyz. */
 async function startPortico(overrides: Record<string, string> = {}, url = `http://localhost:${port}`): Promise<{ child: ChildProcess; ms: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/index.ts')], { cwd: root, env: { ...process.env, ...env, ...overrides, NODE_NO_WARNINGS: '1' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [path.join(root, 'dist/index.js')], { cwd: root, env: { ...process.env, ...env, ...overrides, NODE_NO_WARNINGS: '1' }, stdio: 'ignore' });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Portico exited with ${child.exitCode}`);
     const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
