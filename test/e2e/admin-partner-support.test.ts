@@ -190,9 +190,19 @@ describe('partner administrators and vendor support in a real browser', () => {
       await page.getByRole('button', { name: 'Create organization' }).click();
       await expect.poll(() => page.locator('#create-account-number-error').innerText()).not.toBe('');
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('create-account-number');
+      // An administrator's address that cannot be used: the field says so and nothing is created, not even the
+      // organization (both are one step).
       await page.locator('#create-account-number').fill('200009');
+      await page.locator('#create-admin-email').fill('cora at contoso');
+      await page.getByRole('button', { name: 'Create organization' }).click();
+      await expect.poll(() => page.locator('#create-admin-email-error').innerText()).not.toBe('');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('create-admin-email');
+      expect(await app.db.organization.count({ where: { name: 'Contoso Pharmaceuticals' } })).toBe(0);
+      await page.locator('#create-admin-email').fill('cora@contoso.example');
+      const invitation = mailTo(app.mailCatcher!, 'cora@contoso.example');
       await page.getByRole('button', { name: 'Create organization' }).click();
       await expect.poll(() => page.locator('#create-status').innerText()).toMatch(/^Contoso Pharmaceuticals was created with Cora Contoso as its administrator/);
+      expect((await invitation).subject).toContain('Contoso Pharmaceuticals');
       found.push(...(await axeViolations(page, 'created')));
       await screenshot(page, 'admin-support-tools', page.locator('#support > [data-view="tools"]'));
       await page.locator('#create-status').getByRole('link', { name: 'Contoso Pharmaceuticals' }).click();

@@ -179,6 +179,16 @@ builder.queryFields((t) => ({
   ),
 }));
 
+export const FirstAdministratorInput = builder.inputType('FirstAdministratorInput', {
+  description: "A new organization's first administrator, created with it in one step.",
+  fields: (t) => ({
+    givenName: t.string({ required: true, description: 'First name.' }),
+    familyName: t.string({ required: true, description: 'Last name.' }),
+    email: t.string({ required: true, description: 'Where the invitation goes; stored trimmed and lower-cased.' }),
+    sendInvitation: t.boolean({ defaultValue: true, description: 'E-mail the invitation now (the default).' }),
+  }),
+});
+
 export const CreateOrganizationInput = builder.inputType('CreateOrganizationInput', {
   description: 'A new organization.',
   fields: (t) => ({
@@ -187,6 +197,10 @@ export const CreateOrganizationInput = builder.inputType('CreateOrganizationInpu
     accountNumber: t.string({ description: "The vendor's account number of a customer; unique." }),
     region: t.string({ description: 'A free-form region, e.g. EU.' }),
     partnerId: t.id({ description: 'The partner that serves this customer.' }),
+    firstAdministrator: t.field({
+      type: FirstAdministratorInput,
+      description: 'Its first administrator, created in the same step: if either cannot be created, neither is.',
+    }),
   }),
 });
 

@@ -6,7 +6,7 @@ import { providerOf } from '../../db/url.js';
 import { DomainError, ForbiddenError, InvalidInputError, LastAdministratorError } from '../../errors.js';
 import { actorName, auditActorOf, writeAudit, type AuditActor } from '../audit/service.js';
 import type { Deps } from '../deps.js';
-import { normalizeName } from '../input.js';
+import { normalizeEmail, normalizeName } from '../input.js';
 import { issueInvitation } from '../invitations/service.js';
 import { requireActing, requireAllowed, scope, type Actor, type OrganizationKind } from '../policy.js';
 import { parseOrganizationsCsv, type ImportRow } from './csv.js';
@@ -122,13 +122,22 @@ function requireSupport(actor: Actor | null) {
 export async function createOrganization(
   deps: Deps,
   actorOrNull: Actor | null,
-  input: { name: string; kind: OrganizationKind; accountNumber?: string | null; region?: string | null; partnerId: string | null; invalidPartner?: boolean },
+  input: {
+    name: string;
+    kind: OrganizationKind;
+    accountNumber?: string | null;
+    region?: string | null;
+    partnerId: string | null;
+    invalidPartner?: boolean;
+    firstAdministrator?: { givenName: string; familyName: string; email: string; sendInvitation?: boolean | null } | null;
+  },
 ): Promise<{ organizationId: string }> {
   const actor = requireSupport(actorOrNull);
   const name = normalizeName(input.name, 'name');
   const accountNumber = normalizeAccountNumber(input.accountNumber);
   const region = normalizeRegion(input.region);
   for (const value of [name, accountNumber, region]) if (value instanceof InvalidInputError) throw value;
+  const first = input.firstAdministrator ? normalizeFirstAdministrator(input.firstAdministrator) : null;
   if (input.invalidPartner) throw new InvalidInputError('partnerId', 'partnerId must be the id of a partner organization.');
   const fields = { name: name as string, kind: input.kind, accountNumber: accountNumber as string | null, region: region as string | null, partnerId: input.partnerId };
   return deps.db.$transaction(async (tx) => {
@@ -144,8 +153,33 @@ export async function createOrganization(
       summary: `${actorName(audit)} created the ${fields.kind.toLowerCase()} organization ${fields.name}${fields.accountNumber ? ` (account ${fields.accountNumber})` : ''}`,
       after: fields,
     });
+    if (first) {
+      // R2: the organization is new, so its first profile is its administrator; in the same transaction, so an
+      // organization is never left without the administrator it was created with.
+      const profile = await tx.profile.create({
+        data: { organizationId: created.id, givenName: first.givenName, familyName: first.familyName, email: first.email, activeEmail: first.email, isAdministrator: true },
+        select: { id: true, email: true, givenName: true, familyName: true, organizationId: true },
+      });
+      await writeAudit(tx, audit, {
+        action: 'profile.add',
+        organizationId: created.id,
+        targetProfileId: profile.id,
+        summary: `${actorName(audit)} added ${first.givenName} ${first.familyName} <${first.email}> as the first administrator of ${fields.name}`,
+        after: { givenName: first.givenName, familyName: first.familyName, email: first.email, isAdministrator: true, status: 'ACTIVE' },
+      });
+      if (first.sendInvitation) await issueInvitation(tx, deps, { profile, organizationName: fields.name, purpose: 'INVITATION', actor: audit });
+    }
     return { organizationId: created.id };
   });
+}
+
+/** The first administrator given with a new organization, checked before anything is written. */
+function normalizeFirstAdministrator(raw: { givenName: string; familyName: string; email: string; sendInvitation?: boolean | null }) {
+  const givenName = normalizeName(raw.givenName, 'firstAdministrator.givenName');
+  const familyName = normalizeName(raw.familyName, 'firstAdministrator.familyName');
+  const email = normalizeEmail(raw.email, 'firstAdministrator.email');
+  for (const value of [givenName, familyName, email]) if (value instanceof InvalidInputError) throw value;
+  return { givenName: givenName as string, familyName: familyName as string, email: email as string, sendInvitation: raw.sendInvitation ?? true };
 }
 
 /** Support only. A field left out (undefined) stays as it is; `region: null` or `partnerId: null` clears it. */

@@ -47,6 +47,32 @@ describe('createOrganization', () => {
   });
 });
 
+describe('createOrganization with its first administrator', () => {
+  const withAdmin = (accountNumber: string, firstAdministrator: Record<string, unknown>) =>
+    support.graphql<Data>(CREATE, { input: { name: `Zephyr Works ${accountNumber}`, kind: 'CUSTOMER', accountNumber, firstAdministrator } });
+
+  it('creates both in one step, audited, and queues the invitation', async () => {
+    const res = await withAdmin('510001', { givenName: ' Fern ', familyName: 'Fabricator', email: ' Fern@Fabricators.example ' });
+    const id = localIdOf((res.data!.createOrganization!.organization as { id: string }).id);
+    const admin = await app.db.profile.findFirstOrThrow({ where: { organizationId: id }, select: { givenName: true, email: true, isAdministrator: true, status: true } });
+    expect(admin).toEqual({ givenName: 'Fern', email: 'fern@fabricators.example', isAdministrator: true, status: 'ACTIVE' });
+    expect(await app.db.invitation.count({ where: { profile: { organizationId: id } } })).toBe(1);
+    const actions = await app.db.auditEvent.findMany({ where: { organizationId: id }, select: { action: true }, orderBy: { at: 'asc' } });
+    expect(actions.map((a) => a.action).sort()).toEqual(['invitation.send', 'organization.create', 'profile.add'].sort());
+  });
+
+  it('writes nothing when the administrator is invalid, naming the field; sendInvitation false sends nothing', async () => {
+    const badEmail = await withAdmin('510002', { givenName: 'Gil', familyName: 'Garcia', email: 'gil at example' });
+    const noName = await withAdmin('510003', { givenName: '  ', familyName: 'Garcia', email: 'gil@example.com' });
+    expect([badEmail, noName].map((r) => r.data?.createOrganization!.field)).toEqual(['firstAdministrator.email', 'firstAdministrator.givenName']);
+    expect(await app.db.organization.count({ where: { accountNumber: { in: ['510002', '510003'] } } })).toBe(0);
+    const quiet = await withAdmin('510004', { givenName: 'Gil', familyName: 'Garcia', email: 'gil@example.com', sendInvitation: false });
+    const id = localIdOf((quiet.data!.createOrganization!.organization as { id: string }).id);
+    expect(await app.db.profile.count({ where: { organizationId: id, isAdministrator: true } })).toBe(1);
+    expect(await app.db.invitation.count({ where: { profile: { organizationId: id } } })).toBe(0);
+  });
+});
+
 describe('updateOrganization', () => {
   it('changes only the fields given and records them before and after', async () => {
     const tailspin = await organizationId(app.db, DEMO.tailspin);
