@@ -2,7 +2,7 @@
 // createApiToken and revokeApiToken. The secret lives only in the panel that shows it, until the person hides it.
 import { byId, fieldError, fill, formatDate, say, showView, whileBusy } from './dom.js';
 import { ERROR_FIELDS, graphql, isApiError, RequestFailed, type ApiError } from './graphql.js';
-import { loadViewer } from './viewer.js';
+import { enterAdmin } from './admin.js';
 
 type Kind = 'CUSTOMER' | 'PARTNER' | 'VENDOR';
 type Role = 'SUPPORT' | 'PARTNER' | 'ADMIN' | 'MEMBER';
@@ -199,9 +199,9 @@ export function startApiTokensPage(): void {
   }
 
   async function load(): Promise<void> {
-    const viewer = await loadViewer();
-    if (!viewer.signedIn) return void showView(root, 'signed-out');
-    if (!viewer.currentProfile) return void showView(root, 'no-current');
+    // Signed out, no profile chosen, or managing nothing: the views every administration page shares.
+    const viewer = await enterAdmin(root);
+    if (!viewer?.currentProfile) return;
     let id = new URLSearchParams(location.search).get('organization');
     if (!id) {
       const own = await graphql<{ viewer: { currentProfile: { organization: { id: string } } | null } }>(OWN_ORGANIZATION);
@@ -223,6 +223,5 @@ export function startApiTokensPage(): void {
     setUpRevoke();
   }
 
-  showView(root, 'loading');
   load().catch((failure: unknown) => fill(showView(root, 'problem'), { problem: failed(failure) }));
 }
