@@ -25,6 +25,14 @@ async function organizationIdByName(client: HttpClient, name: string): Promise<s
   return found.node.id;
 }
 
+/** Fabrikam's administrator signs in and follows the organization page's link to Add several. */
+async function openAddSeveral(page: Page, app: TestApp): Promise<void> {
+  await signInFrom(page, app, 'alex@fabrikam.example', '/account/admin/');
+  await page.getByRole('heading', { level: 2, name: DEMO.fabrikam }).waitFor();
+  await page.getByRole('link', { name: 'Add several from a list' }).click();
+  await page.getByRole('heading', { level: 2, name: `Add several people to ${DEMO.fabrikam}` }).waitFor();
+}
+
 describe('partner administrators and vendor support in a real browser', () => {
   let app: TestApp;
   let browser: Browser;
@@ -104,10 +112,7 @@ describe('partner administrators and vendor support in a real browser', () => {
     const watched = await openPage(browser, app);
     const { page } = watched;
     try {
-      await signInFrom(page, app, 'alex@fabrikam.example', '/account/admin/');
-      await page.getByRole('heading', { level: 2, name: DEMO.fabrikam }).waitFor();
-      await page.getByRole('link', { name: 'Add several from a list' }).click();
-      await page.getByRole('heading', { level: 2, name: `Add several people to ${DEMO.fabrikam}` }).waitFor();
+      await openAddSeveral(page, app);
       const lines = ['Given name\tFamily name\tE-mail', ...Array.from({ length: 50 }, (_, i) => `Pers${i}\tOn-List\tlisted${i}@fabrikam.example`), 'Broken\tLine\tnot-an-address'];
       await page.getByLabel('Send the invitation e-mails now').uncheck();
       await page.locator('#list-text').fill(lines.join('\n'));
@@ -265,10 +270,7 @@ describe('partner administrators and vendor support in a real browser', () => {
     const watched = await openPage(browser, app);
     const { page } = watched;
     try {
-      await signInFrom(page, app, 'alex@fabrikam.example', '/account/admin/');
-      await page.getByRole('heading', { level: 2, name: DEMO.fabrikam }).waitFor();
-      await page.getByRole('link', { name: 'Add several from a list' }).click();
-      await page.getByRole('heading', { level: 2, name: `Add several people to ${DEMO.fabrikam}` }).waitFor();
+      await openAddSeveral(page, app);
       await page.getByLabel('Send the invitation e-mails now').uncheck();
       const csv = ['given_name,family_name,email', 'Fay,From-File,fay@fabrikam.example', 'Finn,From-File,finn@fabrikam.example', 'Flo,From-File,flo@fabrikam.example', ''].join('\r\n');
       await page.getByLabel('Or choose a file (.csv or .tsv)').setInputFiles({ name: 'new-people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
