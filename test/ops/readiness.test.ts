@@ -29,6 +29,9 @@ describe('readiness', () => {
 
   it('keeps /healthz answering when the database is gone', async () => {
     const other = await startTestApp();
+    // The outbox worker first: a query of its own in flight on the client disconnected here would never settle, and
+    // close() waits for it. (/healthz and /readyz are what this test is about.)
+    await other.outbox.stop();
     await other.db.$disconnect();
     await other.database.drop();
     const health = await fetch(`${other.url}/healthz`);
