@@ -9,29 +9,11 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { BUILD_TIMEOUT_MS, ensureHelpSiteBuilt } from '../helpers/help-site-build.js';
 import { mailTo, tokenFrom } from '../helpers/mail.js';
-import { addProfessional, axeViolations, openPage, ownOrganizationId, screenshot, signInFrom, tableRowOf } from './support.js';
+import { addProfessional, axeViolations, focusIsVisible, openPage, ownOrganizationId, pressUntilFocused, screenshot, signInFrom, tableRowOf } from './support.js';
 
 const JOURNEY_MS = 180_000;
 
 const rowOf = (page: Page, name: string) => tableRowOf(page, name, '#people-rows tr');
-
-/** Presses `key` until the focused element matches `selector`; fails after `limit` presses. */
-async function pressUntilFocused(page: Page, key: 'Tab' | 'Shift+Tab', selector: string, limit = 80): Promise<void> {
-  for (let i = 0; i < limit; i++) {
-    await page.keyboard.press(key);
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
-  }
-  throw new Error(`${key} ${limit} times never reached ${selector}`);
-}
-
-/** What a sighted keyboard user sees of the focused element: a ring the browser draws for keyboard focus. */
-const focusIsVisible = (page: Page) =>
-  page.evaluate(() => {
-    const active = document.activeElement;
-    if (!active || !active.matches(':focus-visible')) return false;
-    const style = getComputedStyle(active);
-    return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
-  });
 
 describe('a customer administrator in a real browser', () => {
   let app: TestApp;

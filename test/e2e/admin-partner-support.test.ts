@@ -9,7 +9,7 @@ import { DEMO } from '../helpers/factories.js';
 import { BUILD_TIMEOUT_MS, ensureHelpSiteBuilt } from '../helpers/help-site-build.js';
 import type { HttpClient } from '../helpers/http-client.js';
 import { mailTo } from '../helpers/mail.js';
-import { axeViolations, openPage, screenshot, signInFrom, tableRowOf } from './support.js';
+import { axeViolations, focusIsVisible, openPage, pressUntilFocused, screenshot, signInFrom, tableRowOf } from './support.js';
 
 const JOURNEY_MS = 180_000;
 
@@ -263,6 +263,66 @@ describe('partner administrators and vendor support in a real browser', () => {
       watched.assertClean();
     } finally {
       await watched.close();
+    }
+  }, JOURNEY_MS);
+
+  test('by keyboard alone: Add several, the audit log and the support tools', async () => {
+    const watched = await openPage(browser, app);
+    const { page } = watched;
+    /** Tab (or Shift+Tab) to a control, and check the browser shows where the focus is. */
+    const reach = async (selector: string, key: 'Tab' | 'Shift+Tab' = 'Tab') => {
+      await pressUntilFocused(page, key, selector);
+      expect(await focusIsVisible(page), selector).toBe(true);
+    };
+    try {
+      // Add several: type the list, Preview, then Add, never touching the mouse.
+      await openAddSeveral(page, app);
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await reach('#list-text');
+      await page.keyboard.type('Given name,Family name,E-mail\nKim,Keys,kim.keys@fabrikam.example\nLee,Keys,lee.keys@fabrikam.example');
+      await reach('#list-form button[type="submit"]');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('#preview-summary').innerText()).toBe('2 people are ready to add.');
+      await reach('#add-button');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('#add-several-status').innerText()).toBe('2 people were added.');
+      expect(await app.db.profile.count({ where: { familyName: 'Keys', organization: { name: DEMO.fabrikam } } })).toBe(2);
+
+      // The audit log: choose a kind of change with the arrow keys and filter with Enter.
+      await page.goto(`${app.url}/account/admin/`);
+      await page.getByRole('heading', { level: 2, name: DEMO.fabrikam }).waitFor();
+      await reach('a[href*="/account/admin/audit/"]');
+      await page.keyboard.press('Enter');
+      await page.locator('#audit-rows tr').first().waitFor();
+      await reach('#audit-person');
+      await page.keyboard.type('kim.keys@fabrikam.example');
+      await page.keyboard.press('Enter');
+      // Kim was added and sent an invitation: two events about Kim.
+      await expect.poll(() => page.locator('#audit-count').innerText()).toBe('Events 1–2 of 2, newest first.');
+      expect(await page.locator('#audit-rows').innerText()).toContain('Kim Keys');
+    } finally {
+      await watched.close();
+    }
+
+    // Support tools: designate an administrator by keyboard.
+    const support = await openPage(browser, app);
+    try {
+      const { page: tools } = support;
+      await signInFrom(tools, app, 'support@northwind.example', '/account/admin/support/');
+      await tools.locator('#designate-form').waitFor();
+      await tools.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await pressUntilFocused(tools, 'Tab', '#designate-organization');
+      expect(await focusIsVisible(tools)).toBe(true);
+      await tools.keyboard.type(DEMO.fabrikam);
+      await tools.keyboard.press('Tab');
+      await tools.keyboard.type('kim.keys@fabrikam.example');
+      await pressUntilFocused(tools, 'Tab', '#designate-form button[type="submit"]');
+      expect(await focusIsVisible(tools)).toBe(true);
+      await tools.keyboard.press('Enter');
+      await expect.poll(() => tools.locator('#designate-status').innerText()).toBe(`Kim Keys is now an administrator of ${DEMO.fabrikam}.`);
+      support.assertClean();
+    } finally {
+      await support.close();
     }
   }, JOURNEY_MS);
 

@@ -172,3 +172,21 @@ export async function signInFrom(page: Page, app: TestApp, email: string, return
 
 /** A row of an administration table, by the name of the link in it. */
 export const tableRowOf = (page: Page, name: string, rows = 'tbody tr') => page.locator(rows).filter({ has: page.getByRole('link', { name, exact: true }) });
+
+/** Presses `key` until the focused element matches `selector`; fails after `limit` presses. */
+export async function pressUntilFocused(page: Page, key: 'Tab' | 'Shift+Tab', selector: string, limit = 80): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press(key);
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  throw new Error(`${key} ${limit} times never reached ${selector}`);
+}
+
+/** What a sighted keyboard user sees of the focused element: a ring the browser draws for keyboard focus. */
+export const focusIsVisible = (page: Page) =>
+  page.evaluate(() => {
+    const active = document.activeElement;
+    if (!active || !active.matches(':focus-visible')) return false;
+    const style = getComputedStyle(active);
+    return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+  });
