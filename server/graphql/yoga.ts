@@ -4,15 +4,15 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createHash } from 'node:crypto';
-import { graphiqlOptions, withHistoryPanel } from './graphiql.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
 import { readSession } from '../auth/session.js';
 import type { Deps } from '../modules/deps.js';
 import { bearerSecret } from '../modules/tokens/authenticate.js';
 import { loadActor } from '../modules/viewer/load.js';
 import { createContextFactory } from './context.js';
 import { createMaskError } from './errors.js';
+import { graphiqlOptions, withHistoryPanel } from './graphiql.js';
 import { mayExplore, useRefusalRecord, useRequestGuards } from './guards.js';
 import { buildSchema } from './schema.js';
 
@@ -21,16 +21,36 @@ export const CSRF_HEADER = 'x-graphql-client';
 
 
 /**
- * GraphiQL's page is large (its code is inlined so that it works offline): it carries an ETag and `no-cache`, so a
- * second visit revalidates and gets 304 (see graphiqlNotModified); `private`, as production shows it to some only.
+ * GraphiQL's page: the same for every visitor (its options come from the configuration), so it is rendered once, on
+ * the first visit, with its ETag. Its code is a 9 MB module, loaded then and not at start (it would cost every
+ * instance ~85 MB of memory and part of its start-up time, for a page only administrators and support open).
  */
-function useGraphiqlEtag(etags: Set<string>): Plugin {
+function graphiqlPage(): { render: (options: GraphiQLOptions) => Promise<string>; etag: () => string | null } {
+  let page: Promise<{ html: string; etag: string }> | undefined;
+  let etag: string | null = null;
   return {
-    async onResponse({ request, response }) {
-      if (request.method !== 'GET' || response.status !== 200 || !response.headers.get('content-type')?.startsWith('text/html')) return;
-      const etag = `"${createHash('sha256').update(await response.clone().text()).digest('base64url')}"`;
-      etags.add(etag);
-      response.headers.set('etag', etag);
+    render: async (options) => {
+      page ??= import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) => {
+        const html = withHistoryPanel(renderGraphiQL(options));
+        etag = `"${createHash('sha256').update(html).digest('base64url')}"`;
+        return { html, etag };
+      });
+      return (await page).html;
+    },
+    etag: () => etag,
+  };
+}
+
+/**
+ * The GraphiQL page carries its ETag and `no-cache`, so a second visit revalidates and gets 304 (see
+ * graphiqlNotModified); `private`, as production shows it to some only.
+ */
+function useGraphiqlEtag(etag: () => string | null): Plugin {
+  return {
+    onResponse({ request, response }) {
+      const tag = etag();
+      if (!tag || request.method !== 'GET' || response.status !== 200 || !response.headers.get('content-type')?.startsWith('text/html')) return;
+      response.headers.set('etag', tag);
       response.headers.set('cache-control', 'private, no-cache');
     },
   };
@@ -47,7 +67,7 @@ export function createGraphqlHandler(deps: Deps, plugins: Plugin[] = []) {
   const allowedOrigins = new Set([new URL(config.publicUrl).origin, ...config.corsOrigins]);
   const cookiesOf = new WeakMap<Request, string[]>();
   const GRAPHIQL = graphiqlOptions(config);
-  const graphiqlEtags = new Set<string>();
+  const graphiql = graphiqlPage();
   const mayOpenGraphiql = async (cookie: string | null | undefined): Promise<boolean> => {
     if (config.mode !== 'production') return true;
     const session = await readSession(deps.db, config, cookie ?? null);
@@ -60,9 +80,7 @@ export function createGraphqlHandler(deps: Deps, plugins: Plugin[] = []) {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: async (request) => ((await mayOpenGraphiql(request.headers.get('cookie'))) ? GRAPHIQL : false),
-    // GraphiQL's code is a 9 MB module: loaded on the first visit, not at start (it would cost every instance ~85 MB
-    // of memory and part of its start-up time, for a page only administrators and support open).
-    renderGraphiQL: async (options) => withHistoryPanel((await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options)),
+    renderGraphiQL: graphiql.render,
     maskedErrors: { isDev: config.mode !== 'production', maskError: createMaskError(config) },
     cors: (request) => {
       const origin = request.headers.get('origin');
@@ -90,7 +108,7 @@ export function createGraphqlHandler(deps: Deps, plugins: Plugin[] = []) {
         blockFieldSuggestion: { enabled: config.mode === 'production' },
       }),
       useRefusalRecord(),
-      useGraphiqlEtag(graphiqlEtags),
+      useGraphiqlEtag(graphiql.etag),
       ...plugins,
     ],
   });
@@ -101,7 +119,7 @@ export function createGraphqlHandler(deps: Deps, plugins: Plugin[] = []) {
    */
   const graphiqlNotModified = async (req: IncomingMessage & { method?: string }, res: ServerResponse, next: () => void) => {
     const tag = req.headers['if-none-match'];
-    if (req.method !== 'GET' || !tag || !graphiqlEtags.has(tag) || !req.headers.accept?.includes('text/html') || !(await mayOpenGraphiql(req.headers.cookie))) return next();
+    if (req.method !== 'GET' || !tag || tag !== graphiql.etag() || !req.headers.accept?.includes('text/html') || !(await mayOpenGraphiql(req.headers.cookie))) return next();
     res.writeHead(304, { etag: tag, 'cache-control': 'private, no-cache' }).end();
   };
   return Object.assign(yoga, { graphiqlNotModified });
