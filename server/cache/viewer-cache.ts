@@ -3,9 +3,9 @@
 // either was read from (db/write-watch.ts sees every client of this process), so what it serves is what the
 // database would answer. Writes are rare next to `viewer` reads, which makes the blunt rule cheap and the proof easy.
 //
-// Besides writes, an entry ends: when its session's deadlines pass (checked on every hit), at the day boundary
-// (R1: a plan that ends today stops tonight, so a snapshot serves only the UTC day it was loaded on), and after
-// `ttlMs`, which bounds what no listener can hear (another process writing to the same SQLite file).
+// Besides writes, an entry ends when its session's deadlines pass (checked on every hit) and after `ttlMs`, which
+// bounds what no listener can hear (another process writing to the same SQLite file). The day needs no rule of its
+// own: a snapshot holds every plan's dates, not today's verdict, and R1 is decided on it per request.
 // Across instances on PostgreSQL, each write is announced with NOTIFY and every instance LISTENs (cache/notify.ts);
 // while that connection is down, the cache serves nothing.
 //
@@ -25,7 +25,7 @@ export interface CachedSession {
 /** The tables the cached rows come from. */
 const SOURCES = new Set(['Session', 'Identity', 'Profile', 'Organization', 'ServicePlan', 'Invitation']);
 
-interface Entry<T> { value: T; storedAt: number; day?: string }
+interface Entry<T> { value: T; storedAt: number }
 
 export interface ViewerCacheStats { hits: number; misses: number; invalidations: number }
 
@@ -75,19 +75,12 @@ export class ViewerCache {
     this.store(this.sessions, key, { value, storedAt: nowMs }, generation);
   }
 
-  /** The identity's snapshot, if loaded on `day` (UTC, by the app's clock). */
-  getViewer(identityId: string, day: string, nowMs: number): ViewerSnapshot | null | undefined {
-    const entry = this.viewers.get(identityId);
-    if (entry && entry.day !== day) {
-      this.viewers.delete(identityId);
-      this.stats.misses++;
-      return undefined;
-    }
+  getViewer(identityId: string, nowMs: number): ViewerSnapshot | null | undefined {
     return this.fresh(this.viewers, identityId, nowMs);
   }
 
-  storeViewer(identityId: string, value: ViewerSnapshot | null, day: string, generation: number, nowMs: number): void {
-    this.store(this.viewers, identityId, { value, storedAt: nowMs, day }, generation);
+  storeViewer(identityId: string, value: ViewerSnapshot | null, generation: number, nowMs: number): void {
+    this.store(this.viewers, identityId, { value, storedAt: nowMs }, generation);
   }
 
   private fresh<T>(map: Map<string, Entry<T>>, key: string, nowMs: number): T | undefined {

@@ -32,7 +32,7 @@ export function createContextFactory(deps: Deps, cookiesOf: WeakMap<Request, str
     const session = tokenActor ? null : await readSession(deps.db, deps.config, initial.request.headers.get('cookie'));
     let viewer: Promise<ViewerSnapshot | null> | undefined;
     let actor: Promise<Actor | null> | undefined = tokenActor ? Promise.resolve(tokenActor) : undefined;
-    const loadViewer = () => (viewer ??= session ? viewerSnapshot(deps.db, session.identityId, deps.services.now()) : Promise.resolve(null));
+    const loadViewer = () => (viewer ??= session ? viewerSnapshot(deps.db, session.identityId) : Promise.resolve(null));
     const responseCookies: string[] = [];
     cookiesOf.set(initial.request, responseCookies);
     return {

@@ -170,15 +170,14 @@ export async function loadViewerSnapshot(db: Db, identityId: string): Promise<Vi
 }
 
 /** loadViewerSnapshot through the viewer cache, when the client has one (server/cache/viewer-cache.ts). */
-export async function viewerSnapshot(db: Db, identityId: string, now: Date): Promise<ViewerSnapshot | null> {
+export async function viewerSnapshot(db: Db, identityId: string): Promise<ViewerSnapshot | null> {
   const cache = viewerCacheOf(db);
   if (!cache) return loadViewerSnapshot(db, identityId);
-  const day = isoDay(now);
-  const cached = cache.getViewer(identityId, day, Date.now());
+  const cached = cache.getViewer(identityId, Date.now());
   if (cached !== undefined) return cached;
   const generation = cache.begin();
   const loaded = await loadViewerSnapshot(db, identityId);
-  cache.storeViewer(identityId, loaded, day, generation, Date.now());
+  cache.storeViewer(identityId, loaded, generation, Date.now());
   return loaded;
 }
 
@@ -317,5 +316,5 @@ export function profileRowsFor(query: unknown, profiles: ProfileRow[]): Node[] |
 
 /** The actor of a session outside a GraphQL request (GraphiQL's gate). */
 export async function loadActor(db: Db, session: SessionRef, now: Date): Promise<Actor | null> {
-  return actorFromSnapshot(await viewerSnapshot(db, session.identityId, now), session, now);
+  return actorFromSnapshot(await viewerSnapshot(db, session.identityId), session, now);
 }
