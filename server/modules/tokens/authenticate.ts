@@ -4,14 +4,14 @@
 // request that also carries cookies (a token belongs in scripts and servers, never in a browser, where a page
 // could borrow it alongside the person's session); and a token past its rate limit. R1 applies as to a session:
 // a customer whose plan ended gets SERVICE_PLAN_INACTIVE from every field that needs the organization.
-import { RateLimiterPrisma, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { DomainError, RateLimitedError, UnauthenticatedError } from '../../errors.js';
+import { DomainError, UnauthenticatedError, type RateLimitedError } from '../../errors.js';
 import { formatDate } from '../../format.js';
 import type { Logger } from '../../logger.js';
 import { apiTokenDisplayName } from '../audit/service.js';
 import { hasAccessToday, isoDay, lastEndedPlan, PLAN_FIELDS } from '../organizations/plans.js';
+import { databaseLimit } from '../rate-limit.js';
 import { API_TOKEN_ROLES, mayHoldTokenRole, roleOf, type Actor, type ApiTokenRole } from '../policy.js';
 import { hashApiTokenSecret, isWellFormedApiTokenSecret } from './secret.js';
 
@@ -24,25 +24,7 @@ export interface ApiTokenRequestLimiter {
 }
 
 export function createApiTokenRequestLimiter(db: Db, config: Config): ApiTokenRequestLimiter {
-  const limiter = new RateLimiterPrisma({
-    storeClient: db,
-    tableName: 'rateLimit',
-    keyPrefix: 'api-token',
-    points: config.rateLimits.apiTokenRequestsPerMinute,
-    duration: 60,
-    clearExpiredByTimeout: false,
-  });
-  return {
-    async consume(apiTokenId) {
-      try {
-        await limiter.consume(apiTokenId);
-        return null;
-      } catch (error) {
-        if (error instanceof RateLimiterRes) return new RateLimitedError(Math.max(1, Math.ceil(error.msBeforeNext / 1000)));
-        throw error;
-      }
-    },
-  };
+  return { consume: databaseLimit(db, 'api-token', config.rateLimits.apiTokenRequestsPerMinute, 60) };
 }
 
 /** The secret of an `Authorization: Bearer …` header; null when the request has no such header. */
