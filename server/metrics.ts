@@ -1,12 +1,12 @@
 // Prometheus metrics (prom-client). Request and operation durations are histograms fed by an express middleware
 // and an Envelop plugin; the state of the database (outbox, sessions, associations) is read when scraped.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { useOnResolve } from '@envelop/on-resolve';
 import type { NextFunction, Request, Response } from 'express';
 import { GraphQLError, OperationTypeNode, type DefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from './db/client.js';
+import { useMutationResults } from './graphql/mutation-results.js';
 import { DomainError } from './errors.js';
 
 export interface Metrics {
@@ -140,12 +140,13 @@ function errorCode(error: GraphQLError): string {
 export function graphqlMetricsPlugin(metrics: Metrics): Plugin {
   return {
     onPluginInit({ addPlugin }) {
-      // Typed errors are union members returned by resolvers (plugin-errors), so they are counted where resolved.
+      // Typed errors are union members returned by the mutations (plugin-errors), so they are counted where resolved;
+      // thrown ones are counted from the result's errors (onExecuteDone).
       addPlugin(
-        useOnResolve(({ info }) => ({ result }) => {
+        useMutationResults((result, _context, fieldName) => {
           const code = typedErrorCode(result);
           if (code) metrics.typedErrors.inc({ code });
-          if (info.parentType.name === 'Mutation' && info.fieldName === 'associateIdentity') metrics.associations.inc({ outcome: code ?? 'linked' });
+          if (fieldName === 'associateIdentity') metrics.associations.inc({ outcome: code ?? 'linked' });
         }),
       );
     },
@@ -159,6 +160,10 @@ export function graphqlMetricsPlugin(metrics: Metrics): Plugin {
       return {
         onExecuteDone({ result }) {
           const errors = 'errors' in result ? result.errors : undefined;
+          for (const error of errors ?? []) {
+            const code = typedErrorCode(error);
+            if (code) metrics.typedErrors.inc({ code });
+          }
           end({ operation, type, outcome: errors?.length ? errorCode(errors[0]!) : 'ok' });
         },
       };

@@ -2,13 +2,13 @@
 // a record of every refusal, and the cookies a resolver asks the response to carry.
 import { GraphQLError, Kind, visit, type DefinitionNode, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { useOnResolve } from '@envelop/on-resolve';
 import type { Config } from '../config.js';
 import { ForbiddenError, InvalidInputError } from '../errors.js';
 import { auditActorOf, auditRow } from '../modules/audit/service.js';
 import type { Actor } from '../modules/policy.js';
 import type { Context } from './context.js';
 import { domainErrorOf, toGraphQLError } from './errors.js';
+import { useMutationResults } from './mutation-results.js';
 
 /** The largest request body and document accepted; past them the request is refused before parsing. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -170,7 +170,7 @@ export function useRefusalRecord(): Plugin<Context> {
   return {
     onPluginInit({ addPlugin }) {
       addPlugin(
-        useOnResolve(({ context }) => ({ result }) => {
+        useMutationResults<Context>((result, context) => {
           // By code, not instanceof: the plugin-errors proxy keeps the DomainError's fields.
           const code = result && typeof result === 'object' ? (result as { code?: unknown }).code : undefined;
           if (typeof code === 'string' && REFUSALS.has(code) && isDomainValue(result)) {
