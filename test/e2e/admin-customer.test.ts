@@ -109,7 +109,7 @@ describe('a customer administrator in a real browser', () => {
       await page.getByRole('button', { name: 'Save changes' }).click();
       await expect.poll(() => page.locator('#edit-status').innerText()).toMatch(/The address is now gale\.grant@fabrikam\.example/);
       const arrival = mailTo(app.mailCatcher!, 'gale.grant@fabrikam.example');
-      await page.getByRole('button', { name: 'Resend invitation' }).first().click();
+      await failedFinding.getByRole('button', { name: 'Resend invitation' }).click();
       await expect.poll(() => page.locator('#person-status').innerText()).toBe('A new link is on its way to gale.grant@fabrikam.example. Earlier links no longer work.');
       const galeToken = tokenFrom(await arrival);
       await expect
@@ -123,6 +123,14 @@ describe('a customer administrator in a real browser', () => {
       const gale = await app.signedIn('gale.grant@mail.example');
       const linked = await gale.graphql<{ associateIdentity: { __typename: string } }>('mutation ($t: String!) { associateIdentity(token: $t) { __typename } }', { t: galeToken });
       expect(linked.data?.associateIdentity.__typename).toBe('AssociateIdentitySuccess');
+      // Her audit log from her page; its person link leads back to her, and the page's ← link to Fabrikam.
+      await page.getByRole('link', { name: 'Audit log for this person' }).click();
+      await page.getByRole('heading', { level: 2, name: 'Audit log of Fabrikam Ltd' }).waitFor();
+      await page.locator('#audit-rows').getByRole('link', { name: 'Gale Grant' }).first().click();
+      await page.getByRole('heading', { level: 2, name: 'Gale Grant' }).waitFor();
+      await page.getByRole('link', { name: '← Fabrikam Ltd' }).click();
+      await page.getByRole('heading', { level: 2, name: 'Fabrikam Ltd' }).waitFor();
+      await rowOf(page, 'Gale Grant').waitFor();
 
       // An e-mail change for someone invited but not linked: the old link is revoked, the new one works.
       await page.goto(`${app.url}/account/admin/`);
@@ -218,6 +226,13 @@ describe('a customer administrator in a real browser', () => {
       }
       expect(await axeViolations(page, 'refused')).toEqual([]);
       await screenshot(page, 'admin-refused', page.locator('#organization > [data-view="refused"]'));
+      const refused = page.locator('#organization > [data-view="refused"]');
+      await refused.getByRole('link', { name: 'What administrators do' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Grant and revoke administrator' }).waitFor();
+      await page.goBack();
+      await refused.getByRole('link', { name: 'Back to my profile' }).click();
+      await page.getByRole('heading', { level: 1, name: 'My profile' }).waitFor();
+      await expect.poll(() => page.locator('#profile').innerText()).toContain('Fabrikam Ltd');
       watched.assertClean();
     } finally {
       await watched.close();

@@ -101,6 +101,9 @@ describe('partner administrators and vendor support in a real browser', () => {
       await page.goto(`${app.url}/account/admin/organization/?id=${encodeURIComponent(wideWorld)}`);
       await page.getByRole('heading', { level: 2, name: 'You do not manage this organization' }).waitFor();
       found.push(...(await axeViolations(page, 'organization refused')));
+      await page.locator('[data-view="not-yours"]').getByRole('link', { name: 'Organizations you manage' }).click();
+      await page.getByRole('heading', { level: 2, name: 'Organizations you manage' }).waitFor();
+      await rowOf(page, DEMO.fabrikam).waitFor();
       expect(found).toEqual([]);
       watched.assertClean();
     } finally {
@@ -143,6 +146,17 @@ describe('partner administrators and vendor support in a real browser', () => {
       expect(await page.locator('#audit-rows').innerText()).toContain('Pers7 On-List');
       expect(await axeViolations(page, 'audit log, filtered')).toEqual([]);
       await screenshot(page, 'admin-audit-log', page.locator('#audit > [data-view="log"]'));
+      // The log's person link opens that person; back on the log, its ← link returns to the organization, whose
+      // API tokens link opens the tokens page, and that page's help link the API tokens guide.
+      await page.locator('#audit-rows').getByRole('link', { name: 'Pers7 On-List' }).click();
+      await page.getByRole('heading', { level: 2, name: 'Pers7 On-List' }).waitFor();
+      await page.goBack();
+      await page.getByRole('link', { name: `← ${DEMO.fabrikam}` }).click();
+      await page.getByRole('heading', { level: 2, name: DEMO.fabrikam }).waitFor();
+      await page.getByRole('link', { name: 'API tokens', exact: true }).click();
+      await page.getByRole('heading', { level: 2, name: `API tokens of ${DEMO.fabrikam}` }).waitFor();
+      await page.locator('#tokens > [data-view="tokens"]').getByRole('link', { name: 'API tokens' }).click();
+      await page.getByRole('heading', { level: 1, name: 'API tokens' }).waitFor();
       watched.assertClean();
     } finally {
       await watched.close();
@@ -163,6 +177,11 @@ describe('partner administrators and vendor support in a real browser', () => {
       const orphan = page.locator('#orphans li').filter({ hasText: DEMO.wideWorld });
       await orphan.waitFor();
       found.push(...(await axeViolations(page, 'support tools')));
+      // The orphan's name opens the organization.
+      await orphan.getByRole('link', { name: DEMO.wideWorld }).click();
+      await page.getByRole('heading', { level: 2, name: DEMO.wideWorld }).waitFor();
+      await page.goBack();
+      await orphan.waitFor();
 
       await orphan.getByRole('button', { name: `Designate an administrator for ${DEMO.wideWorld}` }).click();
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('designate-email');
@@ -186,6 +205,11 @@ describe('partner administrators and vendor support in a real browser', () => {
       expect(await page.locator('#import-rows').innerText()).toContain('Adventure Works');
       expect(await page.locator('#import-rows tr').nth(1).innerText()).toMatch(/Not imported: /);
       found.push(...(await axeViolations(page, 'import results')));
+      // The imported organization's name opens it, its administrator listed.
+      await page.locator('#import-rows').getByRole('link', { name: 'Adventure Works' }).click();
+      await rowOf(page, 'Ada Works').waitFor();
+      await page.goBack();
+      await page.getByRole('heading', { level: 2, name: 'Organizations with no active administrator' }).waitFor();
 
       await page.locator('#create-name').fill('Contoso Pharmaceuticals');
       await page.locator('#create-account-number').fill('200001');
@@ -225,6 +249,12 @@ describe('partner administrators and vendor support in a real browser', () => {
       expect(await lapsed.innerText()).toMatch(/ended on .*Nobody in the organization can sign in until the plan is renewed\./s);
       expect(await lapsed.getByRole('link', { name: /Set a service plan/ }).getAttribute('href')).toBe('/reference/graphiql-recipes/#set-a-service-plan-support');
       found.push(...(await axeViolations(page, 'person, plan ended')));
+      await lapsed.getByRole('link', { name: 'Help with this' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Service plan not active' }).waitFor();
+      await page.goBack();
+      await lapsed.getByRole('link', { name: /Set a service plan/ }).click();
+      await page.getByRole('heading', { level: 1, name: 'GraphiQL recipes' }).waitFor();
+      expect(new URL(page.url()).hash).toBe('#set-a-service-plan-support');
       expect(found).toEqual([]);
       watched.assertClean();
     } finally {

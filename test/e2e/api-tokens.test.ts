@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { BUILD_TIMEOUT_MS, ensureHelpSiteBuilt } from '../helpers/help-site-build.js';
-import { openPage, signInAtProvider } from './support.js';
+import { openPage, ownOrganizationId, signInAtProvider } from './support.js';
 
 async function violations(page: Page, state: string): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();
@@ -105,6 +105,14 @@ describe('the API tokens page', () => {
       const refused = await asScript(secret);
       expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       expect(refused.errors?.[0]?.message).toMatch(/revoked/);
+
+      // The vendor's tokens are not Alex's to manage: refused, with the guide one click away.
+      const vendor = await ownOrganizationId(await app.signedIn('support@northwind.example'));
+      await page.goto(`${app.url}/account/admin/tokens/?organization=${encodeURIComponent(vendor)}`);
+      const forbidden = page.locator('#tokens > [data-view="forbidden"]');
+      await forbidden.getByRole('heading', { name: 'You cannot manage these API tokens' }).waitFor();
+      await forbidden.getByRole('link', { name: 'API tokens' }).click();
+      await page.getByRole('heading', { level: 1, name: 'API tokens' }).waitFor();
       expect(found).toEqual([]);
       watched.assertClean();
     } finally {

@@ -116,6 +116,10 @@ export async function showRefusal(root: HTMLElement): Promise<void> {
  */
 export async function enterAdmin(root: HTMLElement): Promise<ViewerData | null> {
   showView(root, 'loading');
+  // Before the first request: "Try again" must reload this page even when that request fails.
+  const here = location.pathname + location.search;
+  for (const link of root.querySelectorAll<HTMLAnchorElement>('[data-sign-in-here]')) link.href = `/account/sign-in/?returnTo=${encodeURIComponent(here)}`;
+  for (const link of root.querySelectorAll<HTMLAnchorElement>('[data-reload]')) link.href = here;
   let viewer: ViewerData;
   try {
     viewer = await loadViewer();
@@ -123,9 +127,6 @@ export async function enterAdmin(root: HTMLElement): Promise<ViewerData | null> 
     fill(showView(root, 'problem'), { problem: failureText(failure) });
     return null;
   }
-  const here = location.pathname + location.search;
-  for (const link of root.querySelectorAll<HTMLAnchorElement>('[data-sign-in-here]')) link.href = `/account/sign-in/?returnTo=${encodeURIComponent(here)}`;
-  for (const link of root.querySelectorAll<HTMLAnchorElement>('[data-reload]')) link.href = here;
   if (!viewer.signedIn) {
     showView(root, 'signed-out');
     return null;
