@@ -1,7 +1,6 @@
 // The express app, middleware in one readable order. /graphql carries nothing it does not need: the GraphQL
 // context reads the session cookie itself, so express-session and passport run only under /auth.
 import { existsSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import compression from 'compression';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -14,7 +13,9 @@ import { committedMigrations } from './db/migrate.js';
 import { providerOf } from './db/url.js';
 import { mailboxRouter, type MailCatcher } from './dev/mail-catcher.js';
 import { createDemoIdp } from './dev/oidc-provider.js';
-import { createGraphqlHandler } from './graphql/yoga.js';
+import { createViewerResponses } from './graphql/viewer-responses.js';
+import { createGraphqlHandler, GRAPHQL_PATH } from './graphql/yoga.js';
+import { assignRequestId, setSecurityHeaders } from './http-headers.js';
 import { pinoHttp } from 'pino-http';
 import { requestContext, type Logger } from './logger.js';
 import { graphqlMetricsPlugin, httpMetricsMiddleware, metricsEndpoint, registerDatabaseGauges, type Metrics } from './metrics.js';
@@ -54,12 +55,8 @@ function databaseReadiness(db: Db, databaseUrl: string): ReadinessCheck {
 
 const helpSiteDir = path.resolve(import.meta.dirname, '../help-site/dist');
 
-function securityHeaders(req: Request, res: Response, next: NextFunction) {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  // Association tokens live in the URL fragment, which browsers never send; this keeps paths out of Referer too.
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+function securityHeaders(_req: Request, res: Response, next: NextFunction) {
+  setSecurityHeaders(res);
   next();
 }
 
@@ -71,15 +68,10 @@ const compressText = compression({
   filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res),
 });
 
-const REQUEST_ID = /^[\w.:@-]{1,128}$/;
-
 /** Every log line written while serving a request carries its id, which the response echoes. */
 function requestIds(trustHeader: boolean) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const offered = req.get('x-request-id');
-    const requestId = trustHeader && offered && REQUEST_ID.test(offered) ? offered : randomUUID();
-    res.setHeader('X-Request-Id', requestId);
-    requestContext.run({ requestId }, next);
+    requestContext.run({ requestId: assignRequestId(req, res, trustHeader) }, next);
   };
 }
 
@@ -88,6 +80,9 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  // First: a kept answer to the viewer leaves before any other middleware runs (graphql/viewer-responses.ts).
+  const viewerResponses = createViewerResponses({ config, db, logger, services }, metrics, GRAPHQL_PATH);
+  app.use(viewerResponses.handle);
   app.use(requestIds(config.trustRequestId));
   app.use(
     pinoHttp({
@@ -122,7 +117,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   // Production never serves /metrics publicly: on its own port (server.ts), or here behind a bearer token.
   if (config.metrics.port === null && (config.metrics.token || config.mode === 'demo')) app.get('/metrics', metricsEndpoint(metrics, config.metrics.token));
 
-  const yoga = createGraphqlHandler({ config, db, logger, services }, [graphqlMetricsPlugin(metrics)]);
+  const yoga = createGraphqlHandler({ config, db, logger, services }, [graphqlMetricsPlugin(metrics), viewerResponses.plugin]);
   app.get(yoga.graphqlEndpoint, (req, res, next) => void yoga.graphiqlNotModified(req, res, next).catch(next));
   app.use(yoga.graphqlEndpoint, yoga.requestListener);
 

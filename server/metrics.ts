@@ -18,6 +18,7 @@ export interface Metrics {
   graphqlDuration: Histogram<'operation' | 'type' | 'outcome'>;
   typedErrors: Counter<'code'>;
   associations: Counter<'outcome'>;
+  cachedResponses: Counter<'outcome'>;
 }
 
 export function createMetrics(): Metrics {
@@ -44,6 +45,12 @@ export function createMetrics(): Metrics {
       registers,
     }),
     typedErrors: new Counter({ name: 'portico_typed_errors_total', help: 'Typed errors returned in mutation and field results, by code', labelNames: ['code'], registers }),
+    cachedResponses: new Counter({
+      name: 'portico_graphql_cached_responses_total',
+      help: 'Viewer answers kept in the viewer cache (stored) and sent from it without running the query (hit)',
+      labelNames: ['outcome'],
+      registers,
+    }),
     associations: new Counter({ name: 'portico_associations_total', help: 'associateIdentity outcomes: linked, or the error code', labelNames: ['outcome'], registers }),
   };
 }

@@ -10,6 +10,9 @@
 // while that connection is down, the cache serves nothing.
 //
 // A load that started before an invalidation must not store what it read: `generation` tells.
+//
+// It also keeps the session's finished answers to queries that needed nothing else (graphql/viewer-responses.ts),
+// under the same rules: a write that drops the snapshot drops them too.
 import type { ViewerSnapshot } from '../modules/viewer/load.js';
 
 /** What the cache keeps of a session row. */
@@ -25,17 +28,38 @@ export interface CachedSession {
 /** The tables the cached rows come from. */
 const SOURCES = new Set(['Session', 'Identity', 'Profile', 'Organization', 'ServicePlan', 'Invitation']);
 
+/** A GraphQL response as Yoga wrote it, kept to be sent again byte for byte. */
+export interface CachedResponse {
+  status: number;
+  /** Yoga's headers (content type, CORS), without Content-Length and Set-Cookie. */
+  headers: [string, string][];
+  body: Buffer;
+  /** Compressed copies, made on first demand. */
+  encoded: Partial<Record<'br' | 'gzip', Buffer>>;
+  /** On the application clock: the first instant at which the answer could differ (midnight, an expiry in the rows). */
+  validUntil: number;
+}
+
+/** Answers larger than this are not kept; all of them together stay under RESPONSE_BUDGET_BYTES. */
+export const MAX_RESPONSE_BYTES = 256 * 1024;
+const RESPONSE_BUDGET_BYTES = 32 * 1024 * 1024;
+
 interface Entry<T> { value: T; storedAt: number }
 
-export interface ViewerCacheStats { hits: number; misses: number; invalidations: number }
+/** A response's share of the budget: its body and, at most as large together, its compressed copies. */
+const costOf = (response: CachedResponse) => 2 * response.body.length;
+
+export interface ViewerCacheStats { hits: number; misses: number; invalidations: number; /** Of the hits, answers sent again whole. */ responseHits: number }
 
 export class ViewerCache {
   private sessions = new Map<string, Entry<CachedSession>>();
   private viewers = new Map<string, Entry<ViewerSnapshot | null>>();
+  private responses = new Map<string, Entry<CachedResponse>>();
+  private responseBytes = 0;
   private generation = 0;
   /** False while invalidations from other instances may be missed (the LISTEN connection is down). */
   private connected = true;
-  readonly stats: ViewerCacheStats = { hits: 0, misses: 0, invalidations: 0 };
+  readonly stats: ViewerCacheStats = { hits: 0, misses: 0, invalidations: 0, responseHits: 0 };
   /** Told of every local invalidation, to pass it on to other instances. */
   onInvalidate: (() => void) | null = null;
 
@@ -59,6 +83,8 @@ export class ViewerCache {
     this.stats.invalidations++;
     this.sessions.clear();
     this.viewers.clear();
+    this.responses.clear();
+    this.responseBytes = 0;
   }
 
   /** Whether invalidations from everywhere reach this cache; while not, it serves and keeps nothing. */
@@ -81,6 +107,38 @@ export class ViewerCache {
 
   storeViewer(identityId: string, value: ViewerSnapshot | null, generation: number, nowMs: number): void {
     this.store(this.viewers, identityId, { value, storedAt: nowMs }, generation);
+  }
+
+  /**
+   * `key` names the session and the request (see graphql/viewer-responses.ts); `appNowMs` is the application's clock,
+   * which `validUntil` is on.
+   */
+  getResponse(key: string, nowMs: number, appNowMs: number): CachedResponse | undefined {
+    const entry = this.connected ? this.responses.get(key) : undefined;
+    if (entry && nowMs - entry.storedAt < this.options.ttlMs && appNowMs < entry.value.validUntil) {
+      this.stats.hits++;
+      this.stats.responseHits++;
+      return entry.value;
+    }
+    if (entry) this.dropResponse(key, entry);
+    return undefined;
+  }
+
+  storeResponse(key: string, value: CachedResponse, generation: number, nowMs: number): void {
+    if (value.body.length > MAX_RESPONSE_BYTES || !this.connected || generation !== this.generation) return;
+    const previous = this.responses.get(key);
+    if (previous) this.dropResponse(key, previous);
+    for (const [oldest, entry] of this.responses) {
+      if (this.responses.size < this.options.maxEntries && this.responseBytes + costOf(value) <= RESPONSE_BUDGET_BYTES) break;
+      this.dropResponse(oldest, entry);
+    }
+    this.responses.set(key, { value, storedAt: nowMs });
+    this.responseBytes += costOf(value);
+  }
+
+  private dropResponse(key: string, entry: Entry<CachedResponse>): void {
+    this.responses.delete(key);
+    this.responseBytes -= costOf(entry.value);
   }
 
   private fresh<T>(map: Map<string, Entry<T>>, key: string, nowMs: number): T | undefined {

@@ -16,6 +16,16 @@ export function onDatabaseWrite(databaseUrl: string, listener: Listener): () => 
   return () => set.delete(listener);
 }
 
+let statements = 0;
+
+/**
+ * How many statements every client of this process has sent so far, reads included. Equal before and after a
+ * request means nothing in the process touched the database meanwhile (graphql/viewer-responses.ts relies on it).
+ */
+export function statementCount(): number {
+  return statements;
+}
+
 function report(databaseUrl: string, tables: ReadonlySet<string>) {
   if (tables.size === 0) return;
   for (const listener of listeners.get(databaseUrl) ?? []) listener(tables);
@@ -47,6 +57,7 @@ function watched<T extends object>(target: T, seen: (sql: string) => void, wrapR
       if (typeof value !== 'function') return value;
       if (name === 'queryRaw' || name === 'executeRaw') {
         return async (query: Query) => {
+          statements++;
           const result = await (value as (q: Query) => Promise<unknown>).call(obj, query);
           seen(query.sql);
           return result;

@@ -20,6 +20,8 @@ export interface Context extends Deps {
   actor(): Promise<Actor | null>;
   /** The signed-in identity's viewer rows, loaded at most once per request; null signed out. */
   viewer(): Promise<ViewerSnapshot | null>;
+  /** The snapshot `viewer()` read, once it has; undefined while nothing asked for it. */
+  viewerRead(): ViewerSnapshot | null | undefined;
   /** Set-Cookie headers the response must carry (a session rotated by a profile switch). */
   responseCookies: string[];
 }
@@ -31,8 +33,9 @@ export function createContextFactory(deps: Deps, cookiesOf: WeakMap<Request, str
     const tokenActor = await authenticateBearer({ ...deps, limiter: deps.services.apiTokenRequests, now: deps.services.now() }, initial.request.headers);
     const session = tokenActor ? null : await readSession(deps.db, deps.config, initial.request.headers.get('cookie'));
     let viewer: Promise<ViewerSnapshot | null> | undefined;
+    let read: ViewerSnapshot | null | undefined;
     let actor: Promise<Actor | null> | undefined = tokenActor ? Promise.resolve(tokenActor) : undefined;
-    const loadViewer = () => (viewer ??= session ? viewerSnapshot(deps.db, session.identityId) : Promise.resolve(null));
+    const loadViewer = () => (viewer ??= (session ? viewerSnapshot(deps.db, session.identityId) : Promise.resolve(null)).then((snapshot) => (read = snapshot)));
     const responseCookies: string[] = [];
     cookiesOf.set(initial.request, responseCookies);
     return {
@@ -41,6 +44,7 @@ export function createContextFactory(deps: Deps, cookiesOf: WeakMap<Request, str
       apiToken: tokenActor?.token ?? null,
       clientAddress: initial.req?.ip ?? initial.req?.socket?.remoteAddress ?? 'unknown',
       viewer: loadViewer,
+      viewerRead: () => read,
       actor: () => (actor ??= session ? loadViewer().then((snapshot) => actorFromSnapshot(snapshot, session, deps.services.now())) : Promise.resolve(null)),
       responseCookies,
     };

@@ -19,6 +19,8 @@ import { buildSchema } from './schema.js';
 /** The header a simple (GET or form) request must carry to run; browsers cannot add it cross-site without CORS. */
 export const CSRF_HEADER = 'x-graphql-client';
 
+export const GRAPHQL_PATH = '/graphql';
+
 
 /**
  * GraphiQL's page: the same for every visitor (its options come from the configuration), so it is rendered once, on
@@ -77,7 +79,7 @@ export function createGraphqlHandler(deps: Deps, plugins: Plugin[] = []) {
   const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }>({
     schema: buildSchema(),
     context: createContextFactory(deps, cookiesOf),
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     graphiql: async (request) => ((await mayOpenGraphiql(request.headers.get('cookie'))) ? GRAPHIQL : false),
     renderGraphiQL: graphiql.render,

@@ -1,0 +1,140 @@
+// A session's answer to the viewer is kept and sent again whole (graphql/viewer-responses.ts): the same bytes and
+// headers a fresh answer has, to that session only, and only for a query that needed nothing the viewer cache does
+// not hold. The causes that drop a kept answer are the viewer cache's own and are tested in viewer-cache.test.ts.
+import http from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validUntil } from '../../server/graphql/viewer-responses.js';
+import type { ViewerSnapshot } from '../../server/modules/viewer/load.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { DEMO } from '../helpers/factories.js';
+import type { HttpClient } from '../helpers/http-client.js';
+
+const FULL = 'signedIn identity { email } currentProfile { displayName organization { name servicePlans { name endsOn } } } profiles { id displayName usable organization { name hasActiveServicePlan } }';
+const VIEWER = `{ viewer { ${FULL} } }`;
+/** Over the compression threshold (1 KB) for Casey's three profiles. */
+const LARGE = `{ viewer { ${FULL} } again: viewer { ${FULL} } third: viewer { ${FULL} } }`;
+const SMALL = '{ viewer { signedIn } }';
+
+interface Raw { status: number; headers: http.IncomingHttpHeaders; body: Buffer; text: string }
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+/** A POST exactly as given (no client adds or decodes anything), its body decoded for comparison. */
+function post(headers: Record<string, string>, query: string): Promise<Raw> {
+  const body = JSON.stringify({ query });
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const encoding = response.headers['content-encoding'];
+        const text = (encoding === 'br' ? brotliDecompressSync(raw) : encoding === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+        resolve({ status: response.statusCode!, headers: response.headers, body: raw, text });
+      });
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** Asks until the answer comes from the cache (a statement running beside a request keeps it from being kept). */
+async function untilKept(headers: Record<string, string>, query: string): Promise<{ fresh: Raw; kept: Raw }> {
+  const fresh = await post(headers, query);
+  for (let tries = 0; tries < 10; tries++) {
+    const hits = app.viewerCache!.stats.responseHits;
+    const again = await post(headers, query);
+    if (app.viewerCache!.stats.responseHits > hits) return { fresh, kept: again };
+  }
+  throw new Error('the answer was never kept');
+}
+
+// Per response, or framing: a compressed fresh answer is chunked, a kept one has its length.
+const PER_RESPONSE = new Set(['x-request-id', 'date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+const lasting = (headers: http.IncomingHttpHeaders) => Object.fromEntries(Object.entries(headers).filter(([name]) => !PER_RESPONSE.has(name)));
+
+async function cookieOf(email: string): Promise<{ client: HttpClient; cookie: string }> {
+  const client = await app.signedIn(email);
+  return { client, cookie: await client.cookieHeader() };
+}
+
+describe('kept viewer answers', () => {
+  it.each([
+    ['a small answer', SMALL, undefined],
+    ['a large answer, brotli', LARGE, 'gzip, deflate, br'],
+    ['a large answer, gzip', LARGE, 'gzip'],
+    ['a large answer, not compressed', LARGE, undefined],
+  ])('sends %s with the bytes and headers of a fresh one', async (_name, query, acceptEncoding) => {
+    const { cookie } = await cookieOf('casey@shared.example');
+    const headers = { cookie, accept: 'application/graphql-response+json', ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) };
+    const { fresh, kept } = await untilKept(headers, query);
+    expect(kept.status).toBe(200);
+    expect(kept.text).toBe(fresh.text);
+    expect(JSON.parse(kept.text).data.viewer.signedIn).toBe(true);
+    expect(lasting(kept.headers)).toEqual(lasting(fresh.headers));
+    expect(kept.headers['x-request-id']).toMatch(/^[\w-]{36}$/);
+    expect(kept.headers['x-request-id']).not.toBe(fresh.headers['x-request-id']);
+    if (query === LARGE) expect(kept.text.length).toBeGreaterThan(1024);
+    expect(kept.headers['content-encoding']).toBe(acceptEncoding?.includes('br') ? 'br' : acceptEncoding ? 'gzip' : undefined);
+  });
+
+  it('keeps each session its own answer', async () => {
+    const casey = await cookieOf('casey@shared.example');
+    const jamie = await cookieOf('jamie@fabrikam.example');
+    const caseys = await untilKept({ cookie: casey.cookie }, VIEWER);
+    const jamies = await untilKept({ cookie: jamie.cookie }, VIEWER);
+    expect(JSON.parse(caseys.kept.text).data.viewer.identity.email).toBe('casey@shared.example');
+    expect(JSON.parse(jamies.kept.text).data.viewer.identity.email).toBe('jamie@fabrikam.example');
+  });
+
+  it('keeps the CORS headers of the origin that asked, apart from an answer without', async () => {
+    const { cookie } = await cookieOf('casey@shared.example');
+    const origin = new URL(app.url).origin;
+    const withOrigin = await untilKept({ cookie, origin }, SMALL);
+    const without = await untilKept({ cookie }, SMALL);
+    expect(withOrigin.kept.headers['access-control-allow-origin']).toBe(origin);
+    expect(withOrigin.kept.headers['access-control-allow-credentials']).toBe('true');
+    expect(without.kept.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('answers a query that reads more than the viewer fresh every time', async () => {
+    const { cookie } = await cookieOf('alex@fabrikam.example');
+    const AUDIT = '{ viewer { currentProfile { organization { auditEvents(first: 1) { totalCount } } } } }';
+    const fabrikam = await app.db.organization.findFirstOrThrow({ where: { name: DEMO.fabrikam } });
+    const hits = app.viewerCache!.stats.responseHits;
+    const count = async () => JSON.parse((await post({ cookie }, AUDIT)).text).data.viewer.currentProfile.organization.auditEvents.totalCount as number;
+    const before = await count();
+    await count();
+    await count();
+    // An audit event changes nothing the viewer cache holds, so only the rule about statements keeps this fresh.
+    await app.db.auditEvent.create({ data: { action: 'test.note', actorRole: 'SUPPORT', organizationId: fabrikam.id, summary: 'A note from the test' } });
+    expect(await count()).toBe(before + 1);
+    expect(app.viewerCache!.stats.responseHits).toBe(hits);
+  });
+});
+
+describe('how long a kept answer may be sent', () => {
+  const now = new Date('2026-03-10T15:00:00Z');
+  const snapshot = (expiresAt: Date | null) => ({
+    identity: { id: 'i', createdAt: new Date('2020-01-01T00:00:00Z'), lastSignInAt: now },
+    profiles: [{ id: 'p', createdAt: new Date('2021-01-01T00:00:00Z'), latestInvitation: expiresAt ? { id: 'n', expiresAt, acceptedAt: null } : null }],
+  }) as unknown as ViewerSnapshot;
+
+  it('until the next midnight (UTC) when nothing in the rows comes sooner', () => {
+    expect(new Date(validUntil(snapshot(null), now)).toISOString()).toBe('2026-03-11T00:00:00.000Z');
+    expect(new Date(validUntil(null, now)).toISOString()).toBe('2026-03-11T00:00:00.000Z');
+  });
+
+  it('until an invitation in the rows expires, when that comes first', () => {
+    expect(new Date(validUntil(snapshot(new Date('2026-03-10T17:30:00Z')), now)).toISOString()).toBe('2026-03-10T17:30:00.000Z');
+    expect(new Date(validUntil(snapshot(new Date('2026-03-12T09:00:00Z')), now)).toISOString()).toBe('2026-03-11T00:00:00.000Z');
+    expect(new Date(validUntil(snapshot(new Date('2026-03-09T09:00:00Z')), now)).toISOString()).toBe('2026-03-11T00:00:00.000Z');
+  });
+});
