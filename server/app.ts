@@ -1,6 +1,7 @@
 // The express app, middleware in one readable order. /graphql carries nothing it does not need: the GraphQL
 // context reads the session cookie itself, so express-session and passport run only under /auth.
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import compression from 'compression';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -75,14 +76,20 @@ function requestIds(trustHeader: boolean) {
   };
 }
 
-export async function createApp(deps: AppDeps): Promise<{ app: Express; close(): Promise<void> }> {
+export interface App {
+  app: Express;
+  /** What the HTTP server runs: kept viewer answers first, then the express app for everything else. */
+  listener: (req: IncomingMessage, res: ServerResponse) => void;
+  close(): Promise<void>;
+}
+
+export async function createApp(deps: AppDeps): Promise<App> {
   const { config, db, logger, services, metrics } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  // First: a kept answer to the viewer leaves before any other middleware runs (graphql/viewer-responses.ts).
+  // A kept answer to the viewer leaves before express runs at all (graphql/viewer-responses.ts, `listener` below).
   const viewerResponses = createViewerResponses({ config, db, logger, services }, metrics, GRAPHQL_PATH);
-  app.use(viewerResponses.handle);
   app.use(requestIds(config.trustRequestId));
   app.use(
     pinoHttp({
@@ -165,5 +172,6 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
     if (!res.headersSent) res.status(500).type('text/plain').send('Something went wrong on our side. Try again in a moment.');
   });
 
-  return { app, close: closeDemo };
+  const listener = (req: IncomingMessage, res: ServerResponse) => viewerResponses.handle(req, res, () => void app(req, res));
+  return { app, listener, close: closeDemo };
 }

@@ -115,8 +115,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const moved = await alignDemoIssuers(db, config.publicUrl);
     if (moved) logger.info({ moved }, 'demo identities follow the new public URL');
   }
-  const { app, close: closeApp } = await createApp({ config, db, logger, services, metrics, mailCatcher, isDraining: () => draining });
-  handler = app;
+  const { listener, close: closeApp } = await createApp({ config, db, logger, services, metrics, mailCatcher, isDraining: () => draining });
+  handler = listener;
   let metricsServer: http.Server | null = null;
   if (config.metrics.port !== null) {
     const metricsApp = express();

@@ -40,7 +40,8 @@ interface Pending {
   snapshot?: ViewerSnapshot | null;
 }
 
-type Next = (error?: unknown) => void;
+/** Hands the request on to express, which answers it as if nothing had looked at it (its body read or not). */
+type Next = () => void;
 
 function isJson(contentType: string | undefined): boolean {
   return contentType !== undefined && /^application\/(?:graphql-response\+)?json\b/i.test(contentType);
@@ -89,7 +90,7 @@ export function validUntil(snapshot: ViewerSnapshot | null, now: Date): number {
 }
 
 export interface ViewerResponses {
-  /** Express middleware, first in line: answers from the cache or hands the request on. */
+  /** First in line, before express: answers from the cache or hands the request on. */
   handle(req: IncomingMessage, res: ServerResponse, next: Next): void;
   /** The Yoga plugin that keeps the answers worth keeping. */
   plugin: Plugin;
@@ -155,7 +156,10 @@ export function createViewerResponses(deps: Deps, metrics: Metrics, graphqlPath:
         }
         if (!session) return next();
         lookUp(req, res, next, session, body, since, started);
-      }).catch(next);
+      }).catch((error: unknown) => {
+        logger.error({ err: error }, 'answering from the viewer cache failed');
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Something went wrong on our side. Try again in a moment.');
+      });
     },
 
     plugin: {
