@@ -42,13 +42,18 @@ const port = await freePort();
 const env = { NODE_ENV: 'test', PORTICO_DEMO: 'true', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: `file:${path.join(dir, 'bench.db')}`, LOG_LEVEL: 'silent' };
 const url = `http://localhost:${port}`;
 
+// Exactly what `npm run start:production` runs (its Node flags included), so the bench measures what production runs.
+const startScript = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start:production']!;
+const [command, ...productionArgs] = startScript.split(/\s+/);
+if (command !== 'node') throw new Error(`start:production should run node, not ${command}`);
+
 const build = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) throw new Error('npm run build failed');
 
 /** Starts the compiled Portico (the demo, without the help-site build) and returns it with its time to /readyz. */
 async function startPortico(overrides: Record<string, string> = {}, url = `http://localhost:${port}`): Promise<{ child: ChildProcess; ms: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(root, 'dist/index.js')], { cwd: root, env: { ...process.env, ...env, ...overrides, NODE_NO_WARNINGS: '1' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, productionArgs, { cwd: root, env: { ...process.env, ...env, ...overrides, NODE_NO_WARNINGS: '1' }, stdio: 'ignore' });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Portico exited with ${child.exitCode}`);
     const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
@@ -139,6 +144,8 @@ try {
   const viewer200 = await measure('Portico viewer, signed in (200 profiles, full)', graphqlUrl, viewerBody, { cookie: cookie200 });
   const signedOut = await measure('Portico viewer, signed out', graphqlUrl, JSON.stringify({ query: '{ viewer { signedIn } }' }));
   const rss = peakRssMb(portico.pid!);
+  await stop(portico);
+  const uncached = await withoutViewerCache(viewerBody, cookie);
   const postgres = await onPostgres(viewerBody);
   console.log(`viewer ÷ { __typename }: ${(viewer.rps / floor.rps).toFixed(2)}   viewer ÷ bare Yoga: ${(viewer.rps / bareYoga.rps).toFixed(2)}   signed out ÷ bare Yoga: ${(signedOut.rps / bareYoga.rps).toFixed(2)}`);
   console.log(`SQL statements per uncached viewer (1 / 10 / 200 profiles): ${sqlStatements[1]} / ${sqlStatements[10]} / ${sqlStatements[200]}`);
@@ -155,12 +162,33 @@ try {
     p99Ms: viewer.p99,
     peakRssMb: rss,
     coldStartMs: Math.round(restarted.ms),
+    uncached,
     ...(postgres ? { postgres } : {}),
   });
 } finally {
   await stop(portico);
   bare.kill();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The viewer and its floor run every time: Portico with VIEWER_CACHE=false on the same database (the session cookie
+ * stays good), so neither the rows nor the answers are kept. What the cache saves is the difference.
+ */
+async function withoutViewerCache(viewerBody: string, cookie: string) {
+  const { child } = await startPortico({ VIEWER_CACHE: 'false' });
+  try {
+    await measure('', graphqlUrlOf(url), viewerBody, { cookie }, 2);
+    const floor = await measure('VIEWER_CACHE=false: { __typename }, session cookie', graphqlUrlOf(url), JSON.stringify({ query: '{ __typename }' }), { cookie });
+    const viewer = await measure('VIEWER_CACHE=false: viewer, signed in (3 profiles)', graphqlUrlOf(url), viewerBody, { cookie });
+    return { viewerRps: Math.round(viewer.rps), floorRps: Math.round(floor.rps), viewerRatio: round(viewer.rps / floor.rps), p99Ms: viewer.p99 };
+  } finally {
+    await stop(child);
+  }
+}
+
+function graphqlUrlOf(base: string) {
+  return `${base}/graphql`;
 }
 
 /** The viewer and its floor again with Portico on PostgreSQL, when a server answers (see test/helpers/db.ts). */
