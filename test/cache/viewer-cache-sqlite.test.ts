@@ -1,0 +1,127 @@
+// On SQLite, writes by another process reach the viewer cache through the file's data_version (cache/sqlite-watch.ts),
+// with no staleness window: the TTL here is a day, far longer than the test. The writer is a raw better-sqlite3
+// connection, which db/write-watch.ts cannot see, as it cannot see the CLI or an operator's sqlite3 shell.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchSqliteFile, type SqliteWatch } from '../../server/cache/sqlite-watch.js';
+import { ViewerCache } from '../../server/cache/viewer-cache.js';
+import { sqlitePath } from '../../server/db/url.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import type { HttpClient } from '../helpers/http-client.js';
+
+const VIEWER = '{ viewer { signedIn identity { email displayName } profiles { id displayName } } }';
+
+describe('the viewer cache on SQLite, written to by another process', () => {
+  let app: TestApp;
+  let elsewhere: Database.Database;
+  beforeAll(async () => {
+    app = await startTestApp({ env: { VIEWER_CACHE_TTL_SECONDS: '86400' } });
+    elsewhere = new Database(sqlitePath(app.database.url));
+  });
+  afterAll(async () => {
+    elsewhere?.close();
+    await app?.close();
+  });
+
+  /** The viewer, asked twice: the second answer must come from the cache. */
+  async function cachedViewer(client: HttpClient) {
+    const first = await client.graphql<any>(VIEWER);
+    expect(first.errors).toBeUndefined();
+    const hits = app.viewerCache!.stats.hits;
+    const again = await client.graphql<any>(VIEWER);
+    expect(again.data).toEqual(first.data);
+    expect(app.viewerCache!.stats.hits).toBe(hits + 2); // the session and the snapshot
+    return again.data.viewer;
+  }
+
+  it('answers a name changed by another process on the very next request', async () => {
+    const jamie = await app.signedIn('jamie@fabrikam.example');
+    const before = await cachedViewer(jamie);
+    expect(before.identity.displayName).not.toBe('Renamed Elsewhere');
+    elsewhere.prepare('UPDATE Identity SET displayName = ? WHERE email = ?').run('Renamed Elsewhere', 'jamie@fabrikam.example');
+    expect((await jamie.graphql<any>(VIEWER)).data.viewer.identity.displayName).toBe('Renamed Elsewhere');
+  });
+
+  it("answers a profile's new name written by another process on the very next request", async () => {
+    const casey = await app.signedIn('casey@shared.example');
+    expect((await cachedViewer(casey)).profiles.length).toBeGreaterThan(0);
+    const renamed = elsewhere.prepare('UPDATE Profile SET givenName = ? WHERE identityId = (SELECT id FROM Identity WHERE email = ?)').run('Elsewhere', 'casey@shared.example');
+    expect(renamed.changes).toBeGreaterThan(0);
+    const after = (await casey.graphql<any>(VIEWER)).data.viewer.profiles.map((p: any) => p.displayName);
+    expect(after).toEqual(after.map(() => expect.stringMatching(/^Elsewhere /)));
+  });
+
+  it('signs a session out on the very next request once another process deleted it', async () => {
+    const alex = await app.signedIn('alex@fabrikam.example');
+    expect((await cachedViewer(alex)).signedIn).toBe(true);
+    const deleted = elsewhere.prepare('DELETE FROM Session WHERE identityId = (SELECT id FROM Identity WHERE email = ?)').run('alex@fabrikam.example');
+    expect(deleted.changes).toBeGreaterThan(0);
+    expect((await alex.graphql<any>(VIEWER)).data.viewer.signedIn).toBe(false);
+  });
+});
+
+describe('a load racing a commit by another process', () => {
+  let dir: string;
+  let writer: Database.Database;
+  let watch: SqliteWatch;
+  const now = Date.now();
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'portico-watch-'));
+    const file = path.join(dir, 'race.db');
+    writer = new Database(file);
+    writer.pragma('journal_mode = WAL');
+    writer.exec('CREATE TABLE t (x INTEGER)');
+    watch = watchSqliteFile(file);
+  });
+  afterAll(() => {
+    watch?.close();
+    writer?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const commitElsewhere = () => writer.prepare('INSERT INTO t VALUES (1)').run();
+  /** A cache wired as cache/start.ts wires it, having seen the commits of earlier tests. */
+  const newCache = () => {
+    const cache = new ViewerCache({ ttlMs: 86_400_000, maxEntries: 100 });
+    cache.changedElsewhere = () => watch.changed();
+    cache.begin();
+    return cache;
+  };
+
+  it('does not store what a load read before the commit, once another lookup has seen the commit', () => {
+    const cache = newCache();
+    expect(cache.getViewer('id', now)).toBeUndefined();
+    const generation = cache.begin();
+    // ...the load reads the database here, then another process commits...
+    commitElsewhere();
+    expect(cache.getSession('someone else', now)).toBeUndefined(); // another request sees the new version first
+    cache.storeViewer('id', null, generation, now);
+    expect(cache.getViewer('id', now)).toBeUndefined();
+  });
+
+  it('drops what a load read before the commit at the first lookup after it is stored', () => {
+    const cache = newCache();
+    const generation = cache.begin();
+    commitElsewhere();
+    cache.storeViewer('id', null, generation, now);
+    expect(cache.getViewer('id', now)).toBeUndefined();
+  });
+
+  it('serves what a load read after the last commit', () => {
+    const cache = newCache();
+    commitElsewhere();
+    const generation = cache.begin();
+    cache.storeViewer('id', null, generation, now);
+    expect(cache.getViewer('id', now)).toBeNull();
+  });
+
+  it('moves the generation a load begins under once another process committed', () => {
+    const cache = newCache();
+    const before = cache.begin();
+    expect(cache.begin()).toBe(before);
+    commitElsewhere();
+    expect(cache.begin()).toBeGreaterThan(before);
+  });
+});
