@@ -1,6 +1,8 @@
 // On SQLite, writes by another process reach the viewer cache through the file's data_version (cache/sqlite-watch.ts),
 // with no staleness window: the TTL here is a day, far longer than the test. The writer is a raw better-sqlite3
-// connection, which db/write-watch.ts cannot see, as it cannot see the CLI or an operator's sqlite3 shell.
+// connection, in this process or another one, which db/write-watch.ts cannot see, as it cannot see the CLI or an
+// operator's sqlite3 shell.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,6 +62,14 @@ describe('the viewer cache on SQLite, written to by another process', () => {
     const deleted = elsewhere.prepare('DELETE FROM Session WHERE identityId = (SELECT id FROM Identity WHERE email = ?)').run('alex@fabrikam.example');
     expect(deleted.changes).toBeGreaterThan(0);
     expect((await alex.graphql<any>(VIEWER)).data.viewer.signedIn).toBe(false);
+  });
+
+  it('answers a change committed by a separate process on the very next request', async () => {
+    const sam = await app.signedIn('sam@northwind.example');
+    expect((await cachedViewer(sam)).identity.displayName).not.toBe('Set By A Shell');
+    const script = `new (require('better-sqlite3'))(process.argv[1]).prepare("UPDATE Identity SET displayName = 'Set By A Shell' WHERE email = 'sam@northwind.example'").run()`;
+    execFileSync(process.execPath, ['-e', script, sqlitePath(app.database.url)]);
+    expect((await sam.graphql<any>(VIEWER)).data.viewer.identity.displayName).toBe('Set By A Shell');
   });
 });
 
