@@ -107,8 +107,9 @@ export interface Config {
   /** requestAssociationEmails answers after at least this long, found or not, so timing tells nothing (R8). */
   linkRequestMinMs: number;
   /**
-   * The per-session cache of the session row and the viewer (server/cache/viewer-cache.ts); null when off. `ttlMs`
-   * bounds how long an entry lives: it only matters for writers no instance hears (another process on SQLite).
+   * The per-session cache of the session row and the viewer (server/cache/viewer-cache.ts); null when off. Every
+   * writer is heard (another process on SQLite through the file's data_version), so `ttlMs` only bounds how long an
+   * entry of an idle session stays in memory.
    */
   viewerCache: { ttlMs: number; maxEntries: number } | null;
 }

@@ -3,16 +3,19 @@
 // either was read from (db/write-watch.ts sees every client of this process), so what it serves is what the
 // database would answer. Writes are rare next to `viewer` reads, which makes the blunt rule cheap and the proof easy.
 //
-// Besides writes, an entry ends when its session's deadlines pass (checked on every hit) and after `ttlMs`, which
-// bounds what no listener can hear (another process writing to the same SQLite file). The day needs no rule of its
+// Writes by another process reach it too: on SQLite, every lookup first asks `changedElsewhere`
+// (cache/sqlite-watch.ts, PRAGMA data_version) and clears everything when the file changed; across instances on
+// PostgreSQL, each write is announced with NOTIFY and every instance LISTENs (cache/notify.ts), and while that
+// connection is down the cache serves nothing. Besides writes, an entry ends when its session's deadlines pass
+// (checked on every hit) and after `ttlMs`, a bound on memory rather than on staleness. The day needs no rule of its
 // own: a snapshot holds every plan's dates, not today's verdict, and R1 is decided on it per request.
-// Across instances on PostgreSQL, each write is announced with NOTIFY and every instance LISTENs (cache/notify.ts);
-// while that connection is down, the cache serves nothing.
 //
-// A load that started before an invalidation must not store what it read: `generation` tells.
+// A load that started before an invalidation must not store what it read: `generation` tells. A change seen through
+// `changedElsewhere` is an invalidation like any other, so a load that read before a foreign commit either finds the
+// generation moved at store time or has its entry cleared at the next lookup, the first to see the new version.
 //
 // It also keeps the session's finished answers to queries that needed nothing else (graphql/viewer-responses.ts),
-// under the same rules: a write that drops the snapshot drops them too.
+// under the same rules: whatever drops the snapshots drops them too.
 import type { ViewerSnapshot } from '../modules/viewer/load.js';
 
 /** What the cache keeps of a session row. */
@@ -62,11 +65,14 @@ export class ViewerCache {
   readonly stats: ViewerCacheStats = { hits: 0, misses: 0, invalidations: 0, responseHits: 0 };
   /** Told of every local invalidation, to pass it on to other instances. */
   onInvalidate: (() => void) | null = null;
+  /** Asked before every lookup and load: whether the database changed in a way no listener heard. */
+  changedElsewhere: (() => boolean) | null = null;
 
   constructor(private readonly options: { ttlMs: number; maxEntries: number }) {}
 
-  /** The generation a load starts under; pass it back to `store*`. */
+  /** The generation a load starts under, once any change made elsewhere is taken in; pass it back to `store*`. */
   begin(): number {
+    this.catchUp();
     return this.generation;
   }
 
@@ -114,6 +120,7 @@ export class ViewerCache {
    * which `validUntil` is on.
    */
   getResponse(key: string, nowMs: number, appNowMs: number): CachedResponse | undefined {
+    this.catchUp();
     const entry = this.connected ? this.responses.get(key) : undefined;
     if (entry && nowMs - entry.storedAt < this.options.ttlMs && appNowMs < entry.value.validUntil) {
       this.stats.hits++;
@@ -141,7 +148,12 @@ export class ViewerCache {
     this.responseBytes -= costOf(entry.value);
   }
 
+  private catchUp(): void {
+    if (this.changedElsewhere?.()) this.clear();
+  }
+
   private fresh<T>(map: Map<string, Entry<T>>, key: string, nowMs: number): T | undefined {
+    this.catchUp();
     const entry = this.connected ? map.get(key) : undefined;
     if (!entry || nowMs - entry.storedAt >= this.options.ttlMs) {
       if (entry) map.delete(key);

@@ -28,9 +28,13 @@ export const DEFAULT_DB_OPTIONS: Config['database'] = { busyTimeoutMs: 2000, poo
  * BEGIN IMMEDIATE takes the write lock first, so concurrent writers from several processes queue instead.
  */
 class ImmediateTransactionsSqlite extends PrismaBetterSqlite3 {
+  /** The connection the last connect opened (the adapter opens one, on the first query). */
+  opened: BetterSqlite3.Database | null = null;
+
   override async connect() {
     const adapter = await super.connect();
     const client = (adapter as unknown as { client: BetterSqlite3.Database }).client;
+    this.opened = client;
     const prepare = client.prepare.bind(client);
     client.prepare = ((sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql)) as typeof client.prepare;
     return adapter;
@@ -52,6 +56,15 @@ export function createDb(databaseUrl: string, options: Partial<DbOptions> = {}):
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   // WAL lets readers go on while another process writes. better-sqlite3 waits for a lock synchronously, freezing
   // the event loop (and /healthz) meanwhile: the wait stays short and a longer lock becomes a retryable 503.
-  const adapter = watchWrites(new ImmediateTransactionsSqlite({ url: file, timeout: o.busyTimeoutMs }), databaseUrl);
-  return new PrismaClient({ adapter });
+  const sqlite = new ImmediateTransactionsSqlite({ url: file, timeout: o.busyTimeoutMs });
+  const client = new PrismaClient({ adapter: watchWrites(sqlite, databaseUrl) });
+  sqliteConnections.set(client, sqlite);
+  return client;
+}
+
+const sqliteConnections = new WeakMap<object, ImmediateTransactionsSqlite>();
+
+/** The better-sqlite3 connection a SQLite client queries through, once it has opened it; null otherwise. */
+export function sqliteConnectionOf(db: Db): BetterSqlite3.Database | null {
+  return sqliteConnections.get(db)?.opened ?? null;
 }

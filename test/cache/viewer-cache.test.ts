@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { DEMO, organizationId, professional, profileId } from '../helpers/factories.js';
 import type { HttpClient } from '../helpers/http-client.js';
 import { mailTo, tokenFrom } from '../helpers/mail.js';
+import { keptViewer } from '../helpers/viewer-cache.js';
 
 const VIEWER = `{ viewer { signedIn isSupport identity { email displayName }
   currentProfile { id displayName isAdministrator organization { name hasActiveServicePlan } }
@@ -23,24 +24,8 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/**
- * The viewer as `client` sees it, asked until its whole answer comes back from the cache (graphql/viewer-responses.ts):
- * the second request finds the session and the snapshot cached and keeps its answer, unless a statement ran beside it
- * (the outbox polling), so a few tries are allowed. What follows then proves the kept answer is dropped too.
- */
-async function cachedViewer(client: HttpClient) {
-  const first = await client.graphql<any>(VIEWER);
-  expect(first.errors).toBeUndefined();
-  const hits = app.viewerCache!.stats.hits;
-  const responseHits = app.viewerCache!.stats.responseHits;
-  for (let tries = 0; tries < 10 && app.viewerCache!.stats.responseHits === responseHits; tries++) {
-    const again = await client.graphql<any>(VIEWER);
-    expect(again.data).toEqual(first.data);
-  }
-  expect(app.viewerCache!.stats.responseHits).toBe(responseHits + 1);
-  expect(app.viewerCache!.stats.hits).toBeGreaterThanOrEqual(hits + 2); // the session, then the snapshot or the answer
-  return first.data.viewer;
-}
+/** The viewer as `client` sees it, once its whole answer comes back from the cache. */
+const cachedViewer = (client: HttpClient) => keptViewer(app, client, VIEWER);
 
 /** A request carrying exactly this Cookie header (a copy kept from before a change). */
 async function viewerWithCookie(cookie: string) {
