@@ -6,9 +6,11 @@
 // - the clock reaches a moment that could change it: the next UTC midnight (R1 decides per day) or the earliest
 //   future instant in the snapshot's rows (an invitation expiring);
 // - the session ends: it is read and checked on every request before anything is looked up.
+// Signed out (no cookie, or one naming no live session), the answer is kept under one key for everybody: without a
+// session and without a statement, nothing in it can be anybody's own.
 // The statement count is process-wide, so traffic running beside a request only makes its answer go unkept.
 //
-// Only small JSON POSTs with a session cookie and no Authorization header are looked at; everything else goes
+// Only small JSON POSTs without an Authorization header are looked at; everything else goes
 // straight on to express and Yoga, as does every miss (with the body already read and handed over).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
@@ -122,10 +124,10 @@ export function createViewerResponses(deps: Deps, metrics: Metrics, graphqlPath:
     if (logger.isLevelEnabled('debug')) logger.debug({ requestId, req: { method: 'POST', path: graphqlPath }, res: { status: response.status }, cached: true }, 'request completed');
   }
 
-  function lookUp(req: IncomingMessage, res: ServerResponse, next: Next, session: SessionInfo, body: Buffer, since: Omit<Pending, 'key' | 'identityId' | 'now' | 'answered'>, started: number) {
+  function lookUp(req: IncomingMessage, res: ServerResponse, next: Next, session: SessionInfo | null, body: Buffer, since: Omit<Pending, 'key' | 'now' | 'answered'>, started: number) {
     const cache = viewerCacheOf(db)!;
     const h = req.headers;
-    const key = `${session.key}\0${h.accept ?? ''}\0${h.origin ?? ''}\0${h['content-type']}\0${body.toString('latin1')}`;
+    const key = `${session?.key ?? 'signed out'}\0${h.accept ?? ''}\0${h.origin ?? ''}\0${h['content-type']}\0${body.toString('latin1')}`;
     const now = services.now();
     const kept = cache.getResponse(key, Date.now(), now.getTime());
     if (kept) return send(req, res, kept, started);
@@ -138,7 +140,7 @@ export function createViewerResponses(deps: Deps, metrics: Metrics, graphqlPath:
       const h = req.headers;
       const length = Number(h['content-length']);
       if (req.method !== 'POST' || req.url !== graphqlPath || !viewerCacheOf(db) || !(length > 0 && length <= MAX_REQUEST_BYTES)
-        || h.authorization !== undefined || !h.cookie || !isJson(h['content-type'])) {
+        || h.authorization !== undefined || !isJson(h['content-type'])) {
         return next();
       }
       const started = performance.now();
@@ -154,7 +156,6 @@ export function createViewerResponses(deps: Deps, metrics: Metrics, graphqlPath:
         } catch {
           return next(); // the ordinary path meets the same fault and answers it as it always does
         }
-        if (!session) return next();
         lookUp(req, res, next, session, body, since, started);
       }).catch((error: unknown) => {
         logger.error({ err: error }, 'answering from the viewer cache failed');

@@ -94,6 +94,17 @@ describe('kept viewer answers', () => {
     expect(JSON.parse(jamies.kept.text).data.viewer.identity.email).toBe('jamie@fabrikam.example');
   });
 
+  it('keeps one signed-out answer for everybody signed out, and never gives it to a session', async () => {
+    const signedOut = await untilKept({}, SMALL);
+    expect(JSON.parse(signedOut.kept.text).data.viewer.signedIn).toBe(false);
+    const { client, cookie } = await cookieOf('casey@shared.example');
+    expect(JSON.parse((await post({ cookie }, SMALL)).text).data.viewer.signedIn).toBe(true);
+    // A cookie whose session has ended is signed out like no cookie at all (looking its row up is a statement, so
+    // that answer is not kept).
+    await client.postForm('/auth/sign-out', { returnTo: '/account/signed-out' }, { follow: false });
+    expect(JSON.parse((await post({ cookie }, SMALL)).text).data.viewer.signedIn).toBe(false);
+  });
+
   it('keeps the CORS headers of the origin that asked, apart from an answer without', async () => {
     const { cookie } = await cookieOf('casey@shared.example');
     const origin = new URL(app.url).origin;
