@@ -2,8 +2,9 @@
 // cookie) and bare Yoga `{ hello }`, each server in a process of its own, at BENCH_CONNECTIONS (50) connections for
 // BENCH_SECONDS (5) each. Portico runs on SQLite with generated people holding 1, 10 and 200 profiles, signed in
 // through the built-in OpenID Connect provider. Also: SQL statements per viewer (uncached, for each size), cold start
-// (process start to /readyz ready), peak RSS. Portico runs compiled (`npm run build`, then `node dist/index.js`), as
-// production runs it: under tsx every start would also compile the sources. Prints a table; asserts nothing.
+// (process start to /readyz ready), peak RSS, and the viewer and floor again with VIEWER_CACHE=false (every query runs,
+// every row is read). Portico runs compiled (`npm run build`), started exactly as `npm run start:production` starts it
+// (its Node flags included): under tsx every start would also compile the sources. Prints a table; asserts nothing.
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -16,6 +17,7 @@ import { createLogger } from '../server/logger.js';
 import { createLinkRequestLimiter } from '../server/modules/invitations/rate-limit.js';
 import { createApiTokenRequestLimiter } from '../server/modules/tokens/authenticate.js';
 import { createPostgresDatabase, postgresAvailable } from '../test/helpers/db.js';
+import { globalId } from '../test/helpers/factories.js';
 import { createHttpClient, signIn, type HttpClient } from '../test/helpers/http-client.js';
 import { createSqlCounter } from '../test/helpers/sql-count.js';
 import { report } from './lib/result.js';
@@ -144,6 +146,8 @@ try {
   const viewer200 = await measure('Portico viewer, signed in (200 profiles, full)', graphqlUrl, viewerBody, { cookie: cookie200 });
   const signedOut = await measure('Portico viewer, signed out', graphqlUrl, JSON.stringify({ query: '{ viewer { signedIn } }' }));
   const rss = peakRssMb(portico.pid!);
+  const heavy = await heavyRequests();
+  console.log(`after the heaviest requests (GraphiQL's page, 1,000 professionals in one call, a 3.5 MB body): ${heavy.alive ? 'still serving' : 'DIED'}, peak RSS ${heavy.peakRssMb} MB`);
   await stop(portico);
   const uncached = await withoutViewerCache(viewerBody, cookie);
   const postgres = await onPostgres(viewerBody);
@@ -162,6 +166,7 @@ try {
     p99Ms: viewer.p99,
     peakRssMb: rss,
     coldStartMs: Math.round(restarted.ms),
+    heavyPeakRssMb: heavy.peakRssMb,
     uncached,
     ...(postgres ? { postgres } : {}),
   });
@@ -169,6 +174,28 @@ try {
   await stop(portico);
   bare.kill();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * What start:production's heap limit must hold besides the viewer: GraphiQL's page (its 9 MB module, loaded on the
+ * first visit), 1,000 professionals added with invitations in one call, and a body near the 4 MB limit. Measured
+ * after the peak above, so it does not count there.
+ */
+async function heavyRequests() {
+  const support = createHttpClient(url);
+  await signIn(support, 'personal', 'support@northwind.example');
+  const page = await fetch(`${url}/graphql`, { headers: { accept: 'text/html', cookie: await support.cookieHeader() } });
+  if (!page.ok || (await page.text()).length < 1_000_000) throw new Error(`GraphiQL's page answered ${page.status}`);
+  const ADD_MANY = 'mutation ($id: ID!, $list: [NewProfessionalInput!]!) { addProfessionals(organizationId: $id, professionals: $list, sendInvitations: true) { __typename ... on AddProfessionalsSuccess { addedCount } } }';
+  const db = createDb(env.DATABASE_URL);
+  const org = await db.organization.create({ data: { name: 'Bench heavy', kind: 'CUSTOMER' } });
+  await db.$disconnect();
+  const list = Array.from({ length: 1000 }, (_, i) => ({ givenName: 'Heavy', familyName: `Person ${i}`, email: `heavy${i}@bench.example` }));
+  const added = await support.graphql<any>(ADD_MANY, { id: globalId('Organization', org.id), list });
+  if (added.data?.addProfessionals.addedCount !== 1000) throw new Error(`addProfessionals answered ${JSON.stringify(added).slice(0, 300)}`);
+  await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: await support.cookieHeader() }, body: JSON.stringify({ query: `{ __typename }`, variables: { pad: 'x'.repeat(3_500_000) } }) });
+  const alive = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+  return { alive, peakRssMb: peakRssMb(portico.pid!) };
 }
 
 /**
