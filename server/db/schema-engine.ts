@@ -46,6 +46,37 @@ function withCharAsText(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigr
   };
 }
 
+/**
+ * Indexes the models cannot declare, written by hand in one provider's migrations: PostgreSQL's trigram GIN indexes
+ * for the searches that match part of a text (prisma/postgresql/migrations/20261130004000_search_indexes). The
+ * engine knows only the models and would drop them, so a diff leaves out exactly their DROP INDEX: the drift check
+ * stays exact for everything else, and `npm run migration:create` never writes a migration that removes them.
+ * test/db/migrations.test.ts proves they exist after migrating; test/scale/explain-postgres.test.ts that they serve.
+ */
+export const HAND_WRITTEN_INDEXES: Record<DatabaseProvider, readonly string[]> = {
+  postgresql: [
+    'Organization_name_trgm_idx',
+    'Organization_accountNumber_trgm_idx',
+    'Profile_organizationId_givenName_trgm_idx',
+    'Profile_organizationId_familyName_trgm_idx',
+    'Profile_organizationId_email_trgm_idx',
+  ],
+  sqlite: [],
+};
+
+/** The script without the engine's `-- DropIndex` steps for the hand-written indexes. */
+function withoutHandWrittenDrops(provider: DatabaseProvider, script: string): string {
+  const handWritten = new Set(HAND_WRITTEN_INDEXES[provider]);
+  return script
+    .split(/\n\s*\n/)
+    .filter((step) => {
+      const dropped = /^-- DropIndex\nDROP INDEX "([^"]+)";$/.exec(step.trim());
+      return !(dropped && handWritten.has(dropped[1]!));
+    })
+    .join('\n\n')
+    .trim();
+}
+
 let loaded: Promise<typeof bg.SchemaEngine> | undefined;
 
 function loadEngineClass(): Promise<typeof bg.SchemaEngine> {
@@ -81,7 +112,7 @@ export async function diffToModels(
       exitCode: null,
       filters: { externalTables: [], externalEnums: [] },
     });
-    return (result.stdout ?? '').trim();
+    return withoutHandWrittenDrops(provider, result.stdout ?? '');
   } finally {
     engine.free();
   }
