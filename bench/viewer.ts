@@ -19,6 +19,7 @@ import { createApiTokenRequestLimiter } from '../server/modules/tokens/authentic
 import { createPostgresDatabase, postgresAvailable } from '../test/helpers/db.js';
 import { globalId } from '../test/helpers/factories.js';
 import { createHttpClient, signIn, type HttpClient } from '../test/helpers/http-client.js';
+import { productionNodeArgs } from '../test/helpers/production-command.js';
 import { createSqlCounter } from '../test/helpers/sql-count.js';
 import { report } from './lib/result.js';
 
@@ -45,9 +46,7 @@ const env = { NODE_ENV: 'test', PORTICO_DEMO: 'true', HOST: '127.0.0.1', PORT: S
 const url = `http://localhost:${port}`;
 
 // Exactly what `npm run start:production` runs (its Node flags included), so the bench measures what production runs.
-const startScript = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start:production']!;
-const [command, ...productionArgs] = startScript.split(/\s+/);
-if (command !== 'node') throw new Error(`start:production should run node, not ${command}`);
+const productionArgs = productionNodeArgs();
 
 const build = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) throw new Error('npm run build failed');
