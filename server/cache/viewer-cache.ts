@@ -49,14 +49,53 @@ const RESPONSE_BUDGET_BYTES = 32 * 1024 * 1024;
 
 interface Entry<T> { value: T; storedAt: number }
 
+/**
+ * Entries in the order they were stored, the oldest dropped first while their weights together would pass the bound.
+ * A snapshot weighs one per profile it holds (about 2.7 KB of heap each), so the bound is one on memory.
+ */
+class Bounded<T> {
+  private readonly entries = new Map<string, Entry<T>>();
+  private total = 0;
+
+  constructor(private readonly weigh: (value: T) => number) {}
+
+  get(key: string): Entry<T> | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, entry: Entry<T>, bound: number): void {
+    this.delete(key);
+    const weight = this.weigh(entry.value);
+    if (weight > bound) return;
+    for (const oldest of this.entries.keys()) {
+      if (this.total + weight <= bound) break;
+      this.delete(oldest);
+    }
+    this.entries.set(key, entry);
+    this.total += weight;
+  }
+
+  delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.total -= this.weigh(entry.value);
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.total = 0;
+  }
+}
+
 /** A response's share of the budget: its body and, at most as large together, its compressed copies. */
 const costOf = (response: CachedResponse) => 2 * response.body.length;
 
 export interface ViewerCacheStats { hits: number; misses: number; invalidations: number; /** Of the hits, answers sent again whole. */ responseHits: number }
 
 export class ViewerCache {
-  private sessions = new Map<string, Entry<CachedSession>>();
-  private viewers = new Map<string, Entry<ViewerSnapshot | null>>();
+  private sessions = new Bounded<CachedSession>(() => 1);
+  private viewers = new Bounded<ViewerSnapshot | null>((snapshot) => Math.max(1, snapshot?.profiles.length ?? 0));
   private responses = new Map<string, Entry<CachedResponse>>();
   private responseBytes = 0;
   private generation = 0;
@@ -152,7 +191,7 @@ export class ViewerCache {
     if (this.changedElsewhere?.()) this.clear();
   }
 
-  private fresh<T>(map: Map<string, Entry<T>>, key: string, nowMs: number): T | undefined {
+  private fresh<T>(map: Bounded<T>, key: string, nowMs: number): T | undefined {
     this.catchUp();
     const entry = this.connected ? map.get(key) : undefined;
     if (!entry || nowMs - entry.storedAt >= this.options.ttlMs) {
@@ -164,10 +203,9 @@ export class ViewerCache {
     return entry.value;
   }
 
-  private store<T>(map: Map<string, Entry<T>>, key: string, entry: Entry<T>, generation: number): void {
+  private store<T>(map: Bounded<T>, key: string, entry: Entry<T>, generation: number): void {
     if (!this.connected || generation !== this.generation) return;
-    if (map.size >= this.options.maxEntries) map.delete(map.keys().next().value as string);
-    map.set(key, entry);
+    map.set(key, entry, this.options.maxEntries);
   }
 }
 

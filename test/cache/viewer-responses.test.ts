@@ -4,6 +4,7 @@
 import http from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ViewerCache } from '../../server/cache/viewer-cache.js';
 import { validUntil } from '../../server/graphql/viewer-responses.js';
 import type { ViewerSnapshot } from '../../server/modules/viewer/load.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -147,5 +148,30 @@ describe('how long a kept answer may be sent', () => {
     expect(new Date(validUntil(snapshot(new Date('2026-03-10T17:30:00Z')), now)).toISOString()).toBe('2026-03-10T17:30:00.000Z');
     expect(new Date(validUntil(snapshot(new Date('2026-03-12T09:00:00Z')), now)).toISOString()).toBe('2026-03-11T00:00:00.000Z');
     expect(new Date(validUntil(snapshot(new Date('2026-03-09T09:00:00Z')), now)).toISOString()).toBe('2026-03-11T00:00:00.000Z');
+  });
+});
+
+describe('what the viewer cache holds at most', () => {
+  const snapshotOf = (profiles: number) => ({ identity: { id: 'i' }, profiles: Array.from({ length: profiles }, (_, i) => ({ id: `p${i}` })) }) as unknown as ViewerSnapshot;
+  const session = { identityId: 'i', currentProfileId: null, expiresAt: new Date(Date.now() + 60_000), signedInAt: Date.now(), keep: false };
+
+  it('counts a cached viewer once per profile it holds, dropping the oldest to stay within the bound', () => {
+    const cache = new ViewerCache({ ttlMs: 60_000, maxEntries: 10 });
+    const now = Date.now();
+    cache.storeViewer('six', snapshotOf(6), cache.begin(), now);
+    cache.storeViewer('three', snapshotOf(3), cache.begin(), now);
+    expect(cache.getViewer('six', now)).toBeDefined();
+    cache.storeViewer('four', snapshotOf(4), cache.begin(), now); // 6 + 3 + 4 > 10: the oldest goes
+    expect(cache.getViewer('six', now)).toBeUndefined();
+    expect(cache.getViewer('three', now)?.profiles).toHaveLength(3);
+    expect(cache.getViewer('four', now)?.profiles).toHaveLength(4);
+    cache.storeViewer('eleven', snapshotOf(11), cache.begin(), now); // larger than the bound: not kept at all
+    expect(cache.getViewer('eleven', now)).toBeUndefined();
+    expect(cache.getViewer('four', now)).toBeDefined();
+    for (let i = 0; i < 10; i++) cache.storeSession(`s${i}`, session, cache.begin(), now);
+    expect(cache.getViewer('four', now)).toBeDefined(); // sessions are bounded apart from viewers
+    cache.storeSession('s10', session, cache.begin(), now);
+    expect(cache.getSession('s0', now)).toBeUndefined();
+    expect(cache.getSession('s10', now)).toBeDefined();
   });
 });
