@@ -84,6 +84,9 @@ describe('kept viewer answers', () => {
     expect(kept.headers['x-request-id']).not.toBe(fresh.headers['x-request-id']);
     if (query === LARGE) expect(kept.text.length).toBeGreaterThan(1024);
     expect(kept.headers['content-encoding']).toBe(acceptEncoding?.includes('br') ? 'br' : acceptEncoding ? 'gzip' : undefined);
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(Number(/portico_graphql_cached_responses_total\{outcome="hit"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(Number(/portico_graphql_cached_responses_total\{outcome="stored"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
   });
 
   it('keeps each session its own answer', async () => {
