@@ -1,6 +1,6 @@
 // The portal's hot path, the signed-in `viewer`, against Portico's own floor (`{ __typename }` with the same session
 // cookie) and bare Yoga `{ hello }`, each server in a process of its own, at BENCH_CONNECTIONS (50) connections for
-// BENCH_SECONDS (5) each (the floor and the viewer twice, floor-viewer-viewer-floor, see measurePair). Portico runs on SQLite with generated people holding 1, 10 and 200 profiles, signed in
+// BENCH_SECONDS (5) each (the floors and the viewer twice, in mirrored order: measureTogether). Portico runs on SQLite with generated people holding 1, 10 and 200 profiles, signed in
 // through the built-in OpenID Connect provider. Also: SQL statements per viewer (uncached, for each size), cold start
 // (process start to /readyz ready), peak RSS, and the viewer and floor again with VIEWER_CACHE=false (every query runs,
 // every row is read). Portico runs compiled (`npm run build`), started exactly as `npm run start:production` starts it
@@ -31,6 +31,7 @@ const VIEWER = `{ viewer { signedIn isSupport identity { email provider { key } 
   currentProfile { displayName organization { name hasActiveServicePlan servicePlans { name endsOn } } }
   profiles { id displayName usable organization { name hasActiveServicePlan } } } }`;
 const FLOOR = JSON.stringify({ query: '{ __typename }' });
+const SAME_SIZE_FLOOR = JSON.stringify({ query: `{ ${Array.from({ length: 30 }, (_, i) => `a${String(i).padStart(2, '0')}: __typename`).join(' ')} }` });
 const SELECT = 'mutation ($id: ID!) { selectProfile(profileId: $id) { __typename ... on Error { message } } }';
 
 async function freePort(): Promise<number> {
@@ -94,21 +95,26 @@ async function measure(label: string, target: string, body: string, headers: Rec
 }
 
 /**
- * The floor and the viewer, each measured twice in the order floor, viewer, viewer, floor, so that a machine slowing
- * down or speeding up during the run (other work, GC state) weighs on both alike; throughput is the mean, p50 and p99
- * the larger of the two.
+ * Several requests, each measured twice in mirrored order (a, b, c, c, b, a), so that a machine slowing down or
+ * speeding up during the run (other work, GC state) weighs on all alike; throughput is the mean, p50 and p99 the
+ * larger of the two.
  */
+async function measureTogether(labels: string[], target: string, bodies: string[], headers: Record<string, string>): Promise<Measured[]> {
+  const firsts: Measured[] = [];
+  for (const body of bodies) firsts.push(await run(target, body, headers, seconds));
+  const again: Measured[] = [];
+  for (const body of [...bodies].reverse()) again.unshift(await run(target, body, headers, seconds));
+  return firsts.map((x, i) => {
+    const y = again[i]!;
+    const both = { rps: (x.rps + y.rps) / 2, p50: Math.max(x.p50, y.p50), p99: Math.max(x.p99, y.p99), errors: x.errors + y.errors };
+    print(labels[i]!, both);
+    return both;
+  });
+}
+
 async function measurePair(labels: [string, string], target: string, bodies: [string, string], headers: Record<string, string>) {
-  const a1 = await run(target, bodies[0], headers, seconds);
-  const b1 = await run(target, bodies[1], headers, seconds);
-  const b2 = await run(target, bodies[1], headers, seconds);
-  const a2 = await run(target, bodies[0], headers, seconds);
-  const both = (x: Measured, y: Measured): Measured => ({ rps: (x.rps + y.rps) / 2, p50: Math.max(x.p50, y.p50), p99: Math.max(x.p99, y.p99), errors: x.errors + y.errors });
-  const floor = both(a1, a2);
-  const viewer = both(b1, b2);
-  print(labels[0], floor);
-  print(labels[1], viewer);
-  return { floor, viewer };
+  const [floor, viewer] = await measureTogether(labels, target, bodies, headers);
+  return { floor: floor!, viewer: viewer! };
 }
 
 const first = await startPortico();
@@ -167,7 +173,12 @@ try {
   console.log(`${connections} connections, ${seconds} s each, on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'})`);
   await measure('', graphqlUrl, viewerBody, { cookie }, 2); // warm-up
   const bareYoga = await measure('bare Yoga { hello }', `http://127.0.0.1:${barePort}/graphql`, JSON.stringify({ query: '{ hello }' }));
-  const { floor, viewer } = await measurePair(['Portico { __typename }, session cookie', 'Portico viewer, signed in (3 profiles, full)'], graphqlUrl, [FLOOR, viewerBody], { cookie });
+  // Also a floor whose request and answer are as long as the viewer's: what any answer of that size costs here (the
+  // load generator shares the two cores and reads every byte too).
+  const [floor, sameSize, viewer] = (await measureTogether(
+    ['Portico { __typename }, session cookie', `Portico { __typename ×30 } (the viewer's size)`, 'Portico viewer, signed in (3 profiles, full)'],
+    graphqlUrl, [FLOOR, SAME_SIZE_FLOOR, viewerBody], { cookie },
+  )) as [Measured, Measured, Measured];
   const viewer200 = await measure('Portico viewer, signed in (200 profiles, full)', graphqlUrl, viewerBody, { cookie: cookie200 });
   const signedOut = await measure('Portico viewer, signed out', graphqlUrl, JSON.stringify({ query: '{ viewer { signedIn } }' }));
   const rss = peakRssMb(portico.pid!);
@@ -176,7 +187,7 @@ try {
   await stop(portico);
   const uncached = await withoutViewerCache(viewerBody, cookie);
   const postgres = await onPostgres(viewerBody);
-  console.log(`viewer ÷ { __typename }: ${(viewer.rps / floor.rps).toFixed(2)}   viewer ÷ bare Yoga: ${(viewer.rps / bareYoga.rps).toFixed(2)}   signed out ÷ bare Yoga: ${(signedOut.rps / bareYoga.rps).toFixed(2)}`);
+  console.log(`viewer ÷ { __typename }: ${(viewer.rps / floor.rps).toFixed(2)}   viewer ÷ { __typename ×30 }: ${(viewer.rps / sameSize.rps).toFixed(2)}   viewer ÷ bare Yoga: ${(viewer.rps / bareYoga.rps).toFixed(2)}   signed out ÷ bare Yoga: ${(signedOut.rps / bareYoga.rps).toFixed(2)}`);
   console.log(`SQL statements per uncached viewer (1 / 10 / 200 profiles): ${sqlStatements[1]} / ${sqlStatements[10]} / ${sqlStatements[200]}`);
   console.log(`cold start to /readyz: ${Math.round(restarted.ms)} ms (fresh database, migrating and seeding: ${Math.round(first.ms)} ms); peak RSS ${rss} MB`);
   report({
@@ -184,6 +195,7 @@ try {
     bareRatio: round(viewer.rps / bareYoga.rps),
     viewerRps: Math.round(viewer.rps),
     floorRps: Math.round(floor.rps),
+    viewerRatioSameSize: round(viewer.rps / sameSize.rps),
     bareRps: Math.round(bareYoga.rps),
     viewer200Rps: Math.round(viewer200.rps),
     signedOutRps: Math.round(signedOut.rps),
