@@ -170,8 +170,9 @@ export class ViewerCache {
     return undefined;
   }
 
-  storeResponse(key: string, value: CachedResponse, generation: number, nowMs: number): void {
-    if (value.body.length > MAX_RESPONSE_BYTES || !this.connected || generation !== this.generation) return;
+  /** Whether the answer was kept (not when an invalidation came since `generation`, or when it is too large). */
+  storeResponse(key: string, value: CachedResponse, generation: number, nowMs: number): boolean {
+    if (value.body.length > MAX_RESPONSE_BYTES || !this.connected || generation !== this.generation) return false;
     const previous = this.responses.get(key);
     if (previous) this.dropResponse(key, previous);
     for (const [oldest, entry] of this.responses) {
@@ -180,6 +181,7 @@ export class ViewerCache {
     }
     this.responses.set(key, { value, storedAt: nowMs });
     this.responseBytes += costOf(value);
+    return true;
   }
 
   private dropResponse(key: string, entry: Entry<CachedResponse>): void {

@@ -10,8 +10,8 @@
 // session and without a statement, nothing in it can be anybody's own.
 // The statement count is process-wide, so traffic running beside a request only makes its answer go unkept.
 //
-// Only small JSON POSTs without an Authorization header are looked at; everything else goes
-// straight on to express and Yoga, as does every miss (with the body already read and handed over).
+// Only small JSON POSTs without an Authorization header are looked at; everything else goes straight on to express
+// and Yoga, as does every miss (with the body already read and handed over).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { getOperationAST, OperationTypeNode } from 'graphql';
@@ -191,8 +191,8 @@ export function createViewerResponses(deps: Deps, metrics: Metrics, graphqlPath:
         response.headers.forEach((value, name) => {
           if (name !== 'content-length') headers.push([name, value]);
         });
-        cache.storeResponse(waiting.key, { status: 200, headers, body: Buffer.from(body), encoded: {}, validUntil: validUntil(waiting.snapshot ?? null, waiting.now) }, waiting.generation, Date.now());
-        metrics.cachedResponses.inc({ outcome: 'stored' });
+        const answer = { status: 200, headers, body: Buffer.from(body), encoded: {}, validUntil: validUntil(waiting.snapshot ?? null, waiting.now) };
+        if (cache.storeResponse(waiting.key, answer, waiting.generation, Date.now())) metrics.cachedResponses.inc({ outcome: 'stored' });
       },
     },
   };
