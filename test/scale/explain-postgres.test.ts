@@ -117,9 +117,26 @@ await describeOnPostgres(`hot statements on ${PROFILES.toLocaleString('en')} pro
     expect(found).toEqual([]);
   });
 
-  it("a large organization's audit log", async () => {
-    const { found } = await scansOf('query ($id: ID!) { organization(id: $id) { ... on Organization { auditEvents(first: 50) { edges { node { id at summary actorDisplayName } } } } } }', { id: large });
-    expect(found).toEqual([]);
+  it("a large organization's audit log, first page and a later one by cursor, which seeks to its place in time", async () => {
+    const AUDIT = 'query ($id: ID!, $after: String) { organization(id: $id) { ... on Organization { auditEvents(first: 50, after: $after) { pageInfo { endCursor } edges { node { id at summary actorDisplayName } } } } } }';
+    const first = await scansOf(AUDIT, { id: large });
+    expect(first.found).toEqual([]);
+    const later = await scansOf(AUDIT, { id: large, after: first.result.data.organization.auditEvents.pageInfo.endCursor });
+    expect(later.found).toEqual([]);
+    const page = later.plans.find((p) => p.sql.includes('"AuditEvent"') && p.sql.includes('LIMIT') && /ORDER BY[^)]*"at"/.test(p.sql));
+    const scan = page?.nodes.find((n) => n['Index Name'] === 'AuditEvent_organizationId_at_idx');
+    expect(scan?.['Index Cond']).toMatch(/\bat"? <=/);
+  });
+
+  it('the organizations for support, a later page by cursor, which seeks to its place by name', async () => {
+    const ORGANIZATIONS = 'query ($after: String) { organizations(first: 20, after: $after) { pageInfo { endCursor } edges { node { id name } } } }';
+    const first = await scansOf(ORGANIZATIONS);
+    expect(first.found).toEqual([]);
+    const later = await scansOf(ORGANIZATIONS, { after: first.result.data.organizations.pageInfo.endCursor });
+    expect(later.found).toEqual([]);
+    const page = later.plans.find((p) => p.sql.includes('"Organization"') && p.sql.includes('LIMIT') && /ORDER BY[^)]*"name"/.test(p.sql));
+    const scan = page?.nodes.find((n) => n['Index Name'] === 'Organization_name_idx');
+    expect(scan?.['Index Cond']).toMatch(/\bname"? >=/);
   });
 
   it('organizations(search:) for support reads the trigram indexes of names and account numbers', async () => {

@@ -56,14 +56,20 @@ function profileOrder(order: PeopleOrder) {
  * bound this adds (`familyName >= a`) follows from that condition and is a range of the organization's index in
  * that order, so the scan starts at the page. Empty without a cursor, or when its profile is gone.
  */
+/**
+ * Which side of its cursor's value in the leading sort column a page lies on: a page forwards (positive take) goes
+ * the list's way, a page backwards (`before`, negative take) the other way.
+ */
+function sideOf(take: number | undefined, descending: boolean): 'gte' | 'lte' {
+  return (take ?? 1) > 0 !== descending ? 'gte' : 'lte';
+}
+
 async function seekFromCursor(db: Db, query: { cursor?: { id?: string }; take?: number }, order: PeopleOrder): Promise<Prisma.ProfileWhereInput> {
   const id = query.cursor?.id;
   if (!id) return {};
   const row = await db.profile.findUnique({ where: { id }, select: { familyName: true, email: true, createdAt: true } });
   if (!row) return {};
-  // A backward page (`before`, negative take) reads the list the other way from its cursor.
-  const ascending = (query.take ?? 1) > 0 !== (order === 'NEWEST');
-  const side = ascending ? 'gte' : 'lte';
+  const side = sideOf(query.take, order === 'NEWEST');
   if (order === 'EMAIL') return { email: { [side]: row.email } };
   if (order === 'NEWEST') return { createdAt: { [side]: row.createdAt } };
   return { familyName: { [side]: row.familyName } };
@@ -129,7 +135,13 @@ export const Organization = builder.prismaNode('Organization', {
           action: t.arg({ type: AuditAction, description: 'Only events of this kind.' }),
           personId: t.arg.id({ description: 'Only events about this profile or done by it (who did what to whom).' }),
         },
-        resolve: (query, org, args, ctx) => ctx.db.auditEvent.findMany({ ...query, where: auditWhere(org.id, args), orderBy: [{ at: 'desc' }, { id: 'desc' }] }),
+        resolve: async (query, org, args, ctx) => {
+          // As for people (seekFromCursor): the cursor's time bounds a later page, which then starts at its place in
+          // the (organizationId, at) index instead of reading every event before it.
+          const cursor = query.cursor?.id ? await ctx.db.auditEvent.findUnique({ where: { id: query.cursor.id }, select: { at: true } }) : null;
+          const seek = cursor ? { at: { [sideOf(query.take, true)]: cursor.at } } : {};
+          return ctx.db.auditEvent.findMany({ ...query, where: { AND: [auditWhere(org.id, args), seek] }, orderBy: [{ at: 'desc' }, { id: 'desc' }] });
+        },
         totalCount: (org, args, ctx) => ctx.db.auditEvent.count({ where: auditWhere(org.id, args) }),
         authScopes: async (org, _args, ctx) => can(await ctx.actor(), 'organization.manage', org),
       },
@@ -199,7 +211,11 @@ builder.queryFields((t) => ({
         ctx.db.organization.count({ where: organizations.organizationsFilter(ctx, await ctx.actor(), args.search, { withoutAdministrator: args.withoutAdministrator }) }),
       resolve: async (query, _root, args, ctx) => {
         const where = organizations.organizationsFilter(ctx, await ctx.actor(), args.search, { withoutAdministrator: args.withoutAdministrator });
-        return ctx.db.organization.findMany({ ...query, where, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+        // As for people (seekFromCursor): the cursor's name bounds a later page, which then starts at its place in
+        // the name index instead of reading every organization before it.
+        const cursor = query.cursor?.id ? await ctx.db.organization.findUnique({ where: { id: query.cursor.id }, select: { name: true } }) : null;
+        const seek = cursor ? { name: { [sideOf(query.take, false)]: cursor.name } } : {};
+        return ctx.db.organization.findMany({ ...query, where: { AND: [where, seek] }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
       },
     },
     { name: 'OrganizationConnection', description: 'A page of the organizations you may see.' },
