@@ -39,21 +39,28 @@ try {
   const lastIdOfFirst: string = first.data!.organization.profiles.edges.at(-1).node.id;
   const sql = new pg.Client({ connectionString: database.url });
   await sql.connect();
-  const before400 = await sql.query(
-    `SELECT "id" FROM "Profile" WHERE "organizationId" = $1 AND "status" = 'ACTIVE' ORDER BY "familyName", "givenName", "id" OFFSET ${399 * 50 - 1} LIMIT 1`,
-    [SCALE_IDS.largeOrganization],
-  );
+  /** The id of the row just before the 400th page of `size`, in the list's order. */
+  const before400 = async (listSql: string, size: number, args: unknown[] = []) =>
+    String((await sql.query(`${listSql} OFFSET ${399 * size - 1} LIMIT 1`, args)).rows[0]?.id);
+  const profileBefore400 = await before400(`SELECT "id" FROM "Profile" WHERE "organizationId" = $1 AND "status" = 'ACTIVE' ORDER BY "familyName", "givenName", "id"`, 50, [SCALE_IDS.largeOrganization]);
+  const eventBefore400 = await before400(`SELECT "id" FROM "AuditEvent" WHERE "organizationId" = $1 ORDER BY "at" DESC, "id" DESC`, 50, [SCALE_IDS.largeOrganization]);
+  const organizationBefore400 = await before400(`SELECT "id" FROM "Organization" ORDER BY "name", "id"`, 20);
   await sql.end();
+  // A cursor is the first page's, with the id of the row before the wanted page in place of its own.
   const localId = Buffer.from(lastIdOfFirst, 'base64').toString().split(':').slice(1).join(':');
-  const page400 = Buffer.from(Buffer.from(firstCursor, 'base64').toString().replace(localId, before400.rows[0]?.id ?? localId)).toString('base64');
+  const cursorAfter = (id: string) => Buffer.from(Buffer.from(firstCursor, 'base64').toString().replace(localId, id)).toString('base64');
+  const page400 = cursorAfter(profileBefore400);
 
+  const AUDIT = 'query ($id: ID!, $after: String) { organization(id: $id) { ... on Organization { auditEvents(first: 50, after: $after) { edges { node { id at summary } } } } } }';
   const cases: [string, string, Record<string, unknown>?][] = [
     ['viewer (support, signed in)', '{ viewer { signedIn isSupport identity { email } currentProfile { displayName organization { name hasActiveServicePlan } } profiles { id displayName usable organization { name } } } }'],
     ['people, first page (large organization)', PEOPLE, { id: large }],
     ['people, 400th page by cursor', PEOPLE, { id: large, after: page400 }],
     ['people, search by e-mail prefix', PEOPLE, { id: large, search: SCALE_IDS.searchPrefix }],
     ['diagnoseAccess (3 profiles)', 'query ($email: String!) { diagnoseAccess(email: $email) { ... on AccessDiagnosis { profiles { id } findings { code } } } }', { email: THREE_PROFILE_EMAIL }],
-    ['audit log page (large organization)', 'query ($id: ID!) { organization(id: $id) { ... on Organization { auditEvents(first: 50) { edges { node { id at summary } } } } } }', { id: large }],
+    ['audit log page (large organization)', AUDIT, { id: large }],
+    ['audit log, 400th page by cursor', AUDIT, { id: large, after: cursorAfter(eventBefore400) }],
+    ['organizations, 400th page by cursor', 'query ($after: String) { organizations(first: 20, after: $after) { edges { node { id name } } } }', { after: cursorAfter(organizationBefore400) }],
     ['organizations(search:)', '{ organizations(search: "Scale Organization 4242", first: 20) { edges { node { id name } } } }'],
     ['requestAssociationEmails (known address)', 'mutation ($email: String!) { requestAssociationEmails(email: $email) { __typename } }', { email: THREE_PROFILE_EMAIL }],
     ['requestAssociationEmails (unknown address)', 'mutation ($email: String!) { requestAssociationEmails(email: $email) { __typename } }', { email: 'nobody@scale.example' }],
