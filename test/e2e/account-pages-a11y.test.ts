@@ -1,18 +1,12 @@
 // Every account page, in each state that is cheap to reach, checked by axe in a real browser against the real
 // server; and request-link used with the keyboard alone.
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { BUILD_TIMEOUT_MS, ensureHelpSiteBuilt } from '../helpers/help-site-build.js';
 import { mailTo, tokenFrom } from '../helpers/mail.js';
-import { addProfessional, LINK_REQUEST_ANSWER, openPage, ownOrganizationId, signInAtProvider, type WatchedPage } from './support.js';
-
-async function violations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+import { addProfessional, axeAt, axeViolations, LINK_REQUEST_ANSWER, openPage, ownOrganizationId, signInAtProvider, type WatchedPage } from './support.js';
 
 describe('the account pages', () => {
   let app: TestApp;
@@ -34,12 +28,7 @@ describe('the account pages', () => {
     await app?.close();
   });
 
-  /** Opens `path`, waits for `ready` to be visible, and returns axe's findings under the state's name. */
-  async function check(watched: WatchedPage, state: string, path: string, ready: string): Promise<string[]> {
-    await watched.page.goto(`${app.url}${path}`);
-    await watched.page.locator(ready).first().waitFor({ state: 'visible' });
-    return (await violations(watched.page)).map((v) => `${state}: ${v}`);
-  }
+  const check = (watched: WatchedPage, state: string, path: string, ready: string) => axeAt(watched.page, state, `${app.url}${path}`, ready);
 
   test('have no accessibility violation signed out, in each state', async () => {
     const watched = await openPage(browser, app);
@@ -77,7 +66,7 @@ describe('the account pages', () => {
       await page.goto(`${app.url}/account/choose-profile/`);
       await page.locator('#profile-list > li').filter({ hasText: 'Fabrikam Ltd' }).getByRole('button', { name: 'Use this profile' }).click();
       await page.locator('#choose-status:not(:empty)').waitFor();
-      found.push(...(await violations(page)).map((v) => `choose-profile, after switching: ${v}`));
+      found.push(...(await axeViolations(page, 'choose-profile, after switching')));
       found.push(...(await check(watched, 'profile', '/account/profile/', '[data-view="profile"]:not([hidden])')));
       expect(found).toEqual([]);
       watched.assertClean();
@@ -129,7 +118,7 @@ describe('the account pages', () => {
       await expect.poll(() => page.locator('#request-email-error').innerText()).not.toBe('');
       expect(await page.locator('#request-email').getAttribute('aria-invalid')).toBe('true');
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('request-email');
-      expect(await violations(page)).toEqual([]);
+      expect(await axeViolations(page, 'request-link, address refused by keyboard')).toEqual([]);
       watched.assertClean();
     } finally {
       await watched.close();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { BUILD_TIMEOUT_MS, ensureHelpSiteBuilt } from '../helpers/help-site-build.js';
-import { axeViolations, openPage, ownOrganizationId, signInFrom, type WatchedPage } from './support.js';
+import { axeAt, axeViolations, openPage, ownOrganizationId, signInFrom, type WatchedPage } from './support.js';
 
 const ADMIN_PAGES = ['/account/admin/', '/account/admin/organization/', '/account/admin/person/', '/account/admin/audit/', '/account/admin/add-several/', '/account/admin/support/'];
 
@@ -29,11 +29,7 @@ describe('the administration pages', () => {
     await app?.close();
   });
 
-  async function check(watched: WatchedPage, state: string, path: string, ready: string): Promise<string[]> {
-    await watched.page.goto(`${app.url}${path}`);
-    await watched.page.locator(ready).first().waitFor({ state: 'visible' });
-    return axeViolations(watched.page, state);
-  }
+  const check = (watched: WatchedPage, state: string, path: string, ready: string) => axeAt(watched.page, state, `${app.url}${path}`, ready);
 
   test('signed out, each page offers to sign in and comes back to itself; no accessibility violation', async () => {
     const watched = await openPage(browser, app);

@@ -1,18 +1,12 @@
 // The API tokens page in Chromium against the real server: the demo administrator creates a token and sees its
 // secret once, a script (Node's fetch) uses it, the administrator revokes it with a confirm step, and the script's
 // next request is refused. axe finds nothing on the page in its states.
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { BUILD_TIMEOUT_MS, ensureHelpSiteBuilt } from '../helpers/help-site-build.js';
-import { openPage, ownOrganizationId, signInAtProvider } from './support.js';
-
-async function violations(page: Page, state: string): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.map((v) => `${state}: ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+import { axeViolations, openPage, ownOrganizationId, signInAtProvider } from './support.js';
 
 describe('the API tokens page', () => {
   let app: TestApp;
@@ -50,7 +44,7 @@ describe('the API tokens page', () => {
       await page.getByRole('heading', { name: 'API tokens of Fabrikam Ltd' }).waitFor();
       expect(page.url()).toBe(`${app.url}/account/admin/tokens/`);
       await expect.poll(() => page.locator('[data-slot="count"]').innerText()).toBe('No tokens yet.');
-      const found = await violations(page, 'no tokens');
+      const found = await axeViolations(page, 'no tokens');
 
       // Nothing is created without a name.
       await page.getByRole('button', { name: 'Create token' }).click();
@@ -70,7 +64,7 @@ describe('the API tokens page', () => {
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
       const row = page.locator('#token-rows tr').filter({ hasText: 'Nightly export' });
       await expect.poll(() => row.innerText()).toMatch(/Administrator\s+ptk_\S+…\s+Alex Admin.*Never\s+Active/s);
-      found.push(...(await violations(page, 'secret shown')));
+      found.push(...(await axeViolations(page, 'secret shown')));
 
       // Once hidden, the secret is nowhere in the page, and a reload does not bring it back.
       await page.getByRole('button', { name: 'I have stored it' }).click();
@@ -91,7 +85,7 @@ describe('the API tokens page', () => {
       await row.getByRole('button', { name: 'Revoke Nightly export' }).click();
       const confirm = page.locator('#revoke-confirm');
       await confirm.getByRole('heading', { name: 'Revoke «Nightly export»?' }).waitFor();
-      found.push(...(await violations(page, 'confirm revoke')));
+      found.push(...(await axeViolations(page, 'confirm revoke')));
       await confirm.getByRole('button', { name: 'Cancel' }).click();
       expect(await confirm.isHidden()).toBe(true);
       expect((await asScript(secret)).errors).toBeUndefined();
@@ -100,7 +94,7 @@ describe('the API tokens page', () => {
       await expect.poll(() => page.locator('#revoke-status').innerText()).toContain('is revoked');
       await expect.poll(() => row.innerText()).toContain('Revoked on');
       expect(await row.getByRole('button').count()).toBe(0);
-      found.push(...(await violations(page, 'revoked')));
+      found.push(...(await axeViolations(page, 'revoked')));
 
       const refused = await asScript(secret);
       expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -126,14 +120,14 @@ describe('the API tokens page', () => {
       const { page } = watched;
       await page.goto(`${app.url}/account/admin/tokens/`);
       await page.locator('[data-view="signed-out"]:not([hidden])').waitFor();
-      const found = await violations(page, 'signed out');
+      const found = await axeViolations(page, 'signed out');
       await page.goto(`${app.url}/account/sign-in/?returnTo=/account/admin/tokens/`);
       await page.getByRole('button', { name: 'Personal account' }).click();
       await signInAtProvider(page, 'jamie@fabrikam.example');
       // Like every administration page: who their administrators are, instead of the tokens.
       await page.getByRole('heading', { name: 'This page is for administrators' }).waitFor();
       await expect.poll(() => page.locator('[data-slot="administrators"]').innerText()).toContain('Alex Admin');
-      found.push(...(await violations(page, 'forbidden')));
+      found.push(...(await axeViolations(page, 'forbidden')));
       expect(found).toEqual([]);
       watched.assertClean();
     } finally {

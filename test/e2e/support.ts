@@ -163,6 +163,13 @@ export async function axeViolations(page: Page, state: string): Promise<string[]
   return results.violations.map((v) => `${state}: ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+/** Opens `url`, waits for `ready` to be visible, and returns axe's findings under the state's name. */
+export async function axeAt(page: Page, state: string, url: string, ready: string): Promise<string[]> {
+  await page.goto(url);
+  await page.locator(ready).first().waitFor({ state: 'visible' });
+  return axeViolations(page, state);
+}
+
 /** From the sign-in page, with the personal account at the demo provider, back to `returnTo`. */
 export async function signInFrom(page: Page, app: TestApp, email: string, returnTo: string): Promise<void> {
   await page.goto(`${app.url}/account/sign-in/?returnTo=${encodeURIComponent(returnTo)}`);
