@@ -48,17 +48,3 @@ export function watchSqliteConnection(connectionOf: () => Database.Database | nu
     },
   };
 }
-
-/** A watch on a read-only connection of its own: every commit through any other connection is a change. */
-export function watchSqliteFile(file: string): SqliteWatch {
-  const connection = new Database(file, { readonly: true, fileMustExist: true });
-  const watch = watchSqliteConnection(() => connection);
-  watch.changed();
-  return {
-    changed: () => watch.changed(),
-    close() {
-      watch.close();
-      connection.close();
-    },
-  };
-}

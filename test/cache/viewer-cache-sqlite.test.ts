@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { watchSqliteFile, type SqliteWatch } from '../../server/cache/sqlite-watch.js';
+import { watchSqliteConnection, type SqliteWatch } from '../../server/cache/sqlite-watch.js';
 import { ViewerCache } from '../../server/cache/viewer-cache.js';
 import { sqlitePath } from '../../server/db/url.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -92,6 +92,7 @@ describe("the viewer cache on SQLite, and the server's own writes", () => {
 describe('a load racing a commit by another process', () => {
   let dir: string;
   let writer: Database.Database;
+  let reader: Database.Database;
   let watch: SqliteWatch;
   const now = Date.now();
   beforeAll(() => {
@@ -100,10 +101,14 @@ describe('a load racing a commit by another process', () => {
     writer = new Database(file);
     writer.pragma('journal_mode = WAL');
     writer.exec('CREATE TABLE t (x INTEGER)');
-    watch = watchSqliteFile(file);
+    // The server's connection, as cache/start.ts watches it; the writer is another process's.
+    reader = new Database(file, { readonly: true });
+    watch = watchSqliteConnection(() => reader);
+    watch.changed();
   });
   afterAll(() => {
     watch?.close();
+    reader?.close();
     writer?.close();
     rmSync(dir, { recursive: true, force: true });
   });
