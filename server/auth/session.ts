@@ -229,6 +229,18 @@ export async function readSession(db: Db, config: Config, cookieHeader: string |
   return { key, identityId: row.identityId, currentProfileId: row.currentProfileId };
 }
 
+const readFor = new WeakMap<object, Promise<SessionInfo | null>>();
+
+/**
+ * The session of a request, read once however many ask: the kept-answer lookup (graphql/viewer-responses.ts), then
+ * the GraphQL context of the same request.
+ */
+export function requestSession(db: Db, config: Config, req: { headers: { cookie?: string } }): Promise<SessionInfo | null> {
+  let read = readFor.get(req);
+  if (!read) readFor.set(req, (read = readSession(db, config, req.headers.cookie)));
+  return read;
+}
+
 export async function setCurrentProfile(db: Db | Tx, sessionKey: string, profileId: string | null): Promise<void> {
   const update = async (tx: Client) => {
     const row = await tx.session.findUnique({ where: { id: sessionKey }, select: { data: true } });

@@ -3,7 +3,7 @@
 // resolver asks for it: the viewer snapshot (identity, profiles, organizations, plans) in one statement, once per
 // request, and the actor derived from it (modules/viewer/load.ts).
 import type { YogaInitialContext } from 'graphql-yoga';
-import { readSession, type SessionInfo } from '../auth/session.js';
+import { readSession, requestSession, type SessionInfo } from '../auth/session.js';
 import type { Deps } from '../modules/deps.js';
 import type { Actor, ApiTokenRef } from '../modules/policy.js';
 import { authenticateBearer } from '../modules/tokens/authenticate.js';
@@ -28,10 +28,10 @@ export interface Context extends Deps {
 
 /** `cookiesOf` lets the response find the cookies a resolver set for its request. */
 export function createContextFactory(deps: Deps, cookiesOf: WeakMap<Request, string[]>) {
-  return async (initial: YogaInitialContext & { req?: { socket?: { remoteAddress?: string }; ip?: string } }): Promise<Context> => {
+  return async (initial: YogaInitialContext & { req?: { headers: { cookie?: string }; socket?: { remoteAddress?: string }; ip?: string } }): Promise<Context> => {
     // An API token (Authorization: Bearer) replaces the session; a refused one ends the request here.
     const tokenActor = await authenticateBearer({ ...deps, limiter: deps.services.apiTokenRequests, now: deps.services.now() }, initial.request.headers);
-    const session = tokenActor ? null : await readSession(deps.db, deps.config, initial.request.headers.get('cookie'));
+    const session = tokenActor ? null : await (initial.req ? requestSession(deps.db, deps.config, initial.req) : readSession(deps.db, deps.config, initial.request.headers.get('cookie')));
     let viewer: Promise<ViewerSnapshot | null> | undefined;
     let read: ViewerSnapshot | null | undefined;
     let actor: Promise<Actor | null> | undefined = tokenActor ? Promise.resolve(tokenActor) : undefined;

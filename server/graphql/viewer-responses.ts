@@ -16,7 +16,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { getOperationAST, OperationTypeNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { readSession, type SessionInfo } from '../auth/session.js';
+import { requestSession, type SessionInfo } from '../auth/session.js';
 import { viewerCacheOf, type CachedResponse } from '../cache/viewer-cache.js';
 import { statementCount } from '../db/write-watch.js';
 import { assignRequestId, setSecurityHeaders } from '../http-headers.js';
@@ -152,7 +152,7 @@ export function createViewerResponses(deps: Deps, metrics: Metrics, graphqlPath:
         const since = { generation: viewerCacheOf(db)!.begin(), statements: statementCount() };
         let session: SessionInfo | null;
         try {
-          session = await readSession(db, config, h.cookie);
+          session = await requestSession(db, config, req);
         } catch {
           return next(); // the ordinary path meets the same fault and answers it as it always does
         }
