@@ -8,7 +8,7 @@ import { ViewerCache } from '../../server/cache/viewer-cache.js';
 import { validUntil } from '../../server/graphql/viewer-responses.js';
 import type { ViewerSnapshot } from '../../server/modules/viewer/load.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { DEMO } from '../helpers/factories.js';
+import { DEMO, globalId } from '../helpers/factories.js';
 import type { HttpClient } from '../helpers/http-client.js';
 
 const FULL = 'signedIn identity { email } currentProfile { displayName organization { name servicePlans { name endsOn } } } profiles { id displayName usable organization { name hasActiveServicePlan } }';
@@ -117,6 +117,25 @@ describe('kept viewer answers', () => {
     expect(withOrigin.kept.headers['access-control-allow-origin']).toBe(origin);
     expect(withOrigin.kept.headers['access-control-allow-credentials']).toBe('true');
     expect(without.kept.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('stops sending a kept answer once an invitation in it expires, with no write to tell it', async () => {
+    const { cookie } = await cookieOf('casey@shared.example');
+    const QUERY = '{ viewer { profiles { id latestInvitation { state } } } }';
+    const identity = await app.db.identity.findFirstOrThrow({ where: { email: 'casey@shared.example' } });
+    const profile = await app.db.profile.findFirstOrThrow({ where: { identityId: identity.id, status: 'ACTIVE' } });
+    // A newer link for one of Casey's profiles that expires in a minute, written before the answer is kept.
+    await app.db.invitation.create({ data: { profileId: profile.id, purpose: 'SELF_SERVICE', tokenHash: `expiring-${Date.now()}`, sentTo: profile.email, expiresAt: new Date(app.services.now().getTime() + 60_000) } });
+    const stateOf = (raw: Raw) => JSON.parse(raw.text).data.viewer.profiles.find((p: any) => p.id === globalId('Profile', profile.id)).latestInvitation.state;
+    expect(stateOf((await untilKept({ cookie }, QUERY)).kept)).toBe('PENDING');
+    app.travelDays(90 / 86_400);
+    try {
+      const hits = app.viewerCache!.stats.responseHits;
+      expect(stateOf(await post({ cookie }, QUERY))).toBe('EXPIRED');
+      expect(app.viewerCache!.stats.responseHits).toBe(hits);
+    } finally {
+      app.travelDays(-90 / 86_400);
+    }
   });
 
   it('answers a query that reads more than the viewer fresh every time', async () => {
