@@ -109,9 +109,9 @@ export interface Config {
   /**
    * The per-session cache of the session row and the viewer (server/cache/viewer-cache.ts); null when off. Every
    * writer is heard (another process on SQLite through the file's data_version), so `ttlMs` only bounds how long an
-   * entry of an idle session stays in memory. `maxEntries` bounds sessions, kept answers, and the profiles the cached
-   * viewers hold (one per profile, about 2.7 KB each: the default 15,000 stays near 40 MB, inside the 160 MB old
-   * space start:production gives Node).
+   * entry of an idle session stays in memory. `maxEntries` bounds sessions, and the profiles the cached viewers hold
+   * (one per profile, about 2.7 KB each: the default 15,000 stays near 40 MB, inside the 160 MB old space
+   * start:production gives Node); kept answers have a byte budget of their own (cache/viewer-cache.ts).
    */
   viewerCache: { ttlMs: number; maxEntries: number } | null;
 }

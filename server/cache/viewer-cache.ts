@@ -51,35 +51,41 @@ interface Entry<T> { value: T; storedAt: number }
 
 /**
  * Entries in the order they were stored, the oldest dropped first while their weights together would pass the bound.
- * A snapshot weighs one per profile it holds (about 2.7 KB of heap each), so the bound is one on memory.
+ * A snapshot weighs one per profile it holds (about 2.7 KB of heap each) and a kept answer its bytes, so the bounds
+ * are bounds on memory.
  */
 class Bounded<T> {
   private readonly entries = new Map<string, Entry<T>>();
   private total = 0;
 
-  constructor(private readonly weigh: (value: T) => number) {}
+  constructor(
+    private readonly weigh: (value: T, key: string) => number,
+    private readonly bound: number,
+  ) {}
 
   get(key: string): Entry<T> | undefined {
     return this.entries.get(key);
   }
 
-  set(key: string, entry: Entry<T>, bound: number): void {
+  /** False when the entry alone weighs more than the bound (then it is not kept). */
+  set(key: string, entry: Entry<T>): boolean {
     this.delete(key);
-    const weight = this.weigh(entry.value);
-    if (weight > bound) return;
+    const weight = this.weigh(entry.value, key);
+    if (weight > this.bound) return false;
     for (const oldest of this.entries.keys()) {
-      if (this.total + weight <= bound) break;
+      if (this.total + weight <= this.bound) break;
       this.delete(oldest);
     }
     this.entries.set(key, entry);
     this.total += weight;
+    return true;
   }
 
   delete(key: string): void {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
-    this.total -= this.weigh(entry.value);
+    this.total -= this.weigh(entry.value, key);
   }
 
   clear(): void {
@@ -88,16 +94,15 @@ class Bounded<T> {
   }
 }
 
-/** A response's share of the budget: its body and, at most as large together, its compressed copies. */
-const costOf = (response: CachedResponse) => 2 * response.body.length;
+/** A kept answer's share of the budget: its key (which holds the request), its body and its compressed copies. */
+const costOf = (response: CachedResponse, key: string) => key.length + 2 * response.body.length;
 
 export interface ViewerCacheStats { hits: number; misses: number; invalidations: number; /** Of the hits, answers sent again whole. */ responseHits: number }
 
 export class ViewerCache {
-  private sessions = new Bounded<CachedSession>(() => 1);
-  private viewers = new Bounded<ViewerSnapshot | null>((snapshot) => Math.max(1, snapshot?.profiles.length ?? 0));
-  private responses = new Map<string, Entry<CachedResponse>>();
-  private responseBytes = 0;
+  private readonly sessions: Bounded<CachedSession>;
+  private readonly viewers: Bounded<ViewerSnapshot | null>;
+  private readonly responses = new Bounded<CachedResponse>(costOf, RESPONSE_BUDGET_BYTES);
   private generation = 0;
   /** False while invalidations from other instances may be missed (the LISTEN connection is down). */
   private connected = true;
@@ -107,7 +112,10 @@ export class ViewerCache {
   /** Asked before every lookup and load: whether the database changed in a way no listener heard. */
   changedElsewhere: (() => boolean) | null = null;
 
-  constructor(private readonly options: { ttlMs: number; maxEntries: number }) {}
+  constructor(private readonly options: { ttlMs: number; maxEntries: number }) {
+    this.sessions = new Bounded(() => 1, options.maxEntries);
+    this.viewers = new Bounded((snapshot) => Math.max(1, snapshot?.profiles.length ?? 0), options.maxEntries);
+  }
 
   /** The generation a load starts under, once any change made elsewhere is taken in; pass it back to `store*`. */
   begin(): number {
@@ -129,7 +137,6 @@ export class ViewerCache {
     this.sessions.clear();
     this.viewers.clear();
     this.responses.clear();
-    this.responseBytes = 0;
   }
 
   /** Whether invalidations from everywhere reach this cache; while not, it serves and keeps nothing. */
@@ -159,44 +166,25 @@ export class ViewerCache {
    * which `validUntil` is on.
    */
   getResponse(key: string, nowMs: number, appNowMs: number): CachedResponse | undefined {
-    this.catchUp();
-    const entry = this.connected ? this.responses.get(key) : undefined;
-    if (entry && nowMs - entry.storedAt < this.options.ttlMs && appNowMs < entry.value.validUntil) {
-      this.stats.hits++;
-      this.stats.responseHits++;
-      return entry.value;
-    }
-    if (entry) this.dropResponse(key, entry);
-    return undefined;
+    const kept = this.fresh(this.responses, key, nowMs, (response) => appNowMs < response.validUntil);
+    if (kept) this.stats.responseHits++;
+    return kept;
   }
 
   /** Whether the answer was kept (not when an invalidation came since `generation`, or when it is too large). */
   storeResponse(key: string, value: CachedResponse, generation: number, nowMs: number): boolean {
-    if (value.body.length > MAX_RESPONSE_BYTES || !this.connected || generation !== this.generation) return false;
-    const previous = this.responses.get(key);
-    if (previous) this.dropResponse(key, previous);
-    for (const [oldest, entry] of this.responses) {
-      if (this.responses.size < this.options.maxEntries && this.responseBytes + costOf(value) <= RESPONSE_BUDGET_BYTES) break;
-      this.dropResponse(oldest, entry);
-    }
-    this.responses.set(key, { value, storedAt: nowMs });
-    this.responseBytes += costOf(value);
-    return true;
-  }
-
-  private dropResponse(key: string, entry: Entry<CachedResponse>): void {
-    this.responses.delete(key);
-    this.responseBytes -= costOf(entry.value);
+    return value.body.length <= MAX_RESPONSE_BYTES && this.store(this.responses, key, { value, storedAt: nowMs }, generation);
   }
 
   private catchUp(): void {
     if (this.changedElsewhere?.()) this.clear();
   }
 
-  private fresh<T>(map: Bounded<T>, key: string, nowMs: number): T | undefined {
+  /** The entry under `key` while it is within the TTL (and `valid`, when given); else it goes. */
+  private fresh<T>(map: Bounded<T>, key: string, nowMs: number, valid: (value: T) => boolean = () => true): T | undefined {
     this.catchUp();
     const entry = this.connected ? map.get(key) : undefined;
-    if (!entry || nowMs - entry.storedAt >= this.options.ttlMs) {
+    if (!entry || nowMs - entry.storedAt >= this.options.ttlMs || !valid(entry.value)) {
       if (entry) map.delete(key);
       this.stats.misses++;
       return undefined;
@@ -205,9 +193,8 @@ export class ViewerCache {
     return entry.value;
   }
 
-  private store<T>(map: Bounded<T>, key: string, entry: Entry<T>, generation: number): void {
-    if (!this.connected || generation !== this.generation) return;
-    map.set(key, entry, this.options.maxEntries);
+  private store<T>(map: Bounded<T>, key: string, entry: Entry<T>, generation: number): boolean {
+    return this.connected && generation === this.generation && map.set(key, entry);
   }
 }
 

@@ -196,4 +196,14 @@ describe('what the viewer cache holds at most', () => {
     expect(cache.getSession('s0', now)).toBeUndefined();
     expect(cache.getSession('s10', now)).toBeDefined();
   });
+
+  it('keeps no answer larger than 256 KB', () => {
+    const cache = new ViewerCache({ ttlMs: 60_000, maxEntries: 10 });
+    const now = Date.now();
+    const answer = (bytes: number) => ({ status: 200, headers: [], body: Buffer.alloc(bytes, 'x'), encoded: {}, validUntil: now + 60_000 });
+    expect(cache.storeResponse('large', answer(300 * 1024), cache.begin(), now)).toBe(false);
+    expect(cache.getResponse('large', now, now)).toBeUndefined();
+    expect(cache.storeResponse('small', answer(1024), cache.begin(), now)).toBe(true);
+    expect(cache.getResponse('small', now, now)?.body.length).toBe(1024);
+  });
 });
