@@ -242,16 +242,12 @@ async function heavyRequests() {
 async function withoutViewerCache(viewerBody: string, cookie: string) {
   const { child } = await startPortico({ VIEWER_CACHE: 'false' });
   try {
-    await measure('', graphqlUrlOf(url), viewerBody, { cookie }, 2);
-    const { floor, viewer } = await measurePair(['VIEWER_CACHE=false: { __typename }, session cookie', 'VIEWER_CACHE=false: viewer, signed in (3 profiles)'], graphqlUrlOf(url), [FLOOR, viewerBody], { cookie });
+    await measure('', `${url}/graphql`, viewerBody, { cookie }, 2);
+    const { floor, viewer } = await measurePair(['VIEWER_CACHE=false: { __typename }, session cookie', 'VIEWER_CACHE=false: viewer, signed in (3 profiles)'], `${url}/graphql`, [FLOOR, viewerBody], { cookie });
     return { viewerRps: Math.round(viewer.rps), floorRps: Math.round(floor.rps), viewerRatio: round(viewer.rps / floor.rps), p99Ms: viewer.p99 };
   } finally {
     await stop(child);
   }
-}
-
-function graphqlUrlOf(base: string) {
-  return `${base}/graphql`;
 }
 
 /** The viewer and its floor again with Portico on PostgreSQL, when a server answers (see test/helpers/db.ts). */
